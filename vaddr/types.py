@@ -1,0 +1,58 @@
+"""Public data types: what crosses the library boundary.
+
+Everything the user sees is a pydantic model so it validates, serialises to JSON (`--json`) and documents
+itself. Internals use plain tuples and dataclasses for speed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["province", "district", "ward"]
+Scheme = Literal["legacy", "2025"]
+
+
+class Hypothesis(BaseModel):
+    """One reading of a line by a recognizer, with its log-probability (natural log, <= 0)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    log_prob: float = 0.0
+
+
+class UnitMatch(BaseModel):
+    """An administrative unit found in the line."""
+
+    level: Level
+    name: str = Field(description="Bare name as written in the gazetteer, e.g. 'Cư Kuin'.")
+    type: str = Field(description="Unit type, e.g. 'Huyện', 'Thành phố', 'Phường'.")
+    code: str = Field(description="Official code (GSO) of the unit.")
+    span: tuple[int, int] | None = Field(
+        default=None, description="Character span [start, end) in the input text the unit was matched on."
+    )
+    score: float = Field(ge=0.0, le=1.0, description="Match quality, 1 = exact.")
+    text: str = Field(description="How the unit reads in the corrected output line.")
+
+
+class Alternative(BaseModel):
+    """A runner-up reading of the whole line."""
+
+    text: str
+    score: float
+
+
+class Address(BaseModel):
+    """The corrected reading of one address line. `text` is the public contract."""
+
+    text: str = Field(description="The corrected full line.")
+    input: str = Field(description="The input text (best hypothesis) as received.")
+    province: UnitMatch | None = None
+    district: UnitMatch | None = None
+    ward: UnitMatch | None = None
+    remainder: str = Field(default="", description="House number, street, hamlet... with diacritics repaired.")
+    confidence: float = Field(ge=0.0, le=1.0)
+    scheme: Scheme = "legacy"
+    alternatives: list[Alternative] = Field(default_factory=list)
