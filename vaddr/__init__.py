@@ -1,0 +1,15 @@
+"""vaddr: read handwritten Vietnamese address lines and return the address, spelled right and split into parts.
+
+    >>> from vaddr import correct
+    >>> correct("thon 1 ea ktur cu kuin dak lak").text
+    'Thôn 1 Ea Ktur Cư Kuin Đắk Lắk'
+
+`correct()` takes a string or a recognizer's top-k hypotheses; `convert()` maps a legacy 3-level address to the
+2-level structure in force since 1 July 2025; `vaddr.pipeline.read()` runs the whole image -> text chain.
+"""
+
+from vaddr.corrector import convert, correct
+from vaddr.types import Address, Alternative, Hypothesis, UnitMatch
+
+__version__ = "0.1.0"
+__all__ = ["Address", "Alternative", "Hypothesis", "UnitMatch", "convert", "correct", "__version__"]

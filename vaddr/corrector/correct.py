@@ -1,0 +1,142 @@
+"""`correct()`: the public entry point of the corrector.
+
+It accepts one string or a recognizer's ranked hypotheses. Each hypothesis is parsed against the gazetteer;
+the winner maximises recognizer log-probability plus a weighted structure score (how much of the line is
+explained by a consistent province/district/ward chain). The weights live in `weights.py`, fitted on data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from vaddr.corrector import matcher, render
+from vaddr.corrector.weights import WEIGHTS
+from vaddr.rules.text import normalize, tone_style
+from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
+
+ToneOption = Literal["auto", "old", "new"]
+CaseOption = Literal["title", "upper", "lower", "keep"]
+
+_LEVEL_NAMES = {1: "province", 2: "district", 3: "ward"}
+
+
+def _as_hypotheses(data: Any) -> list[Hypothesis]:
+    """Accept a string, (text, log_prob) pairs, Hypothesis objects or anything with `.hypotheses`."""
+    if isinstance(data, str):
+        return [Hypothesis(text=data, log_prob=0.0)]
+    if hasattr(data, "hypotheses"):
+        data = data.hypotheses
+    if isinstance(data, bytes) or not isinstance(data, Iterable):
+        raise TypeError(f"correct() takes a str or a list of (text, log_prob) hypotheses, not {type(data).__name__}")
+    out: list[Hypothesis] = []
+    for item in data:
+        if isinstance(item, Hypothesis):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Hypothesis(text=item, log_prob=0.0))
+        elif isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str):
+            out.append(Hypothesis(text=item[0], log_prob=float(item[1])))
+        else:
+            raise TypeError(f"a hypothesis must be a str, a (text, log_prob) pair or a Hypothesis, not {item!r}")
+    if not out:
+        raise ValueError("correct() got an empty list of hypotheses")
+    return out
+
+
+def _confidence(parse: matcher.Parse) -> float:
+    """How sure we are: match quality of each level found, discounted for levels not found."""
+    if not parse.matches:
+        return 0.1
+    quality = [max(0.0, 1.0 - m.edits / max(1, m.end - m.start)) for m in parse.matches]
+    coverage = {1: 0.5, 2: 0.8, 3: 1.0}[len(parse.matches)]
+    return round(sum(quality) / len(quality) * coverage, 4)
+
+
+def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str) -> UnitMatch:
+    unit = m.entry.unit
+    a = line.pos[m.type_start]
+    b = line.pos[m.end - 1] + 1
+    return UnitMatch(
+        level=_LEVEL_NAMES[unit.level],  # type: ignore[arg-type]
+        name=unit.name,
+        type=unit.type,
+        code=unit.code,
+        span=(a, b),
+        score=round(max(0.0, 1.0 - m.edits / max(1, m.end - m.start)), 4),
+        text=text,
+    )
+
+
+def correct(
+    data: str | Sequence[tuple[str, float]] | Sequence[Hypothesis] | Any,
+    *,
+    scheme: Scheme = "legacy",
+    tone: ToneOption = "auto",
+    case: CaseOption = "title",
+    alternatives: int = 3,
+) -> Address:
+    """Correct one address line.
+
+    `data` is a string, or a recognizer's hypotheses as (text, log_prob) pairs / `Hypothesis` objects / an
+    object with a `.hypotheses` list (best first). `tone="auto"` keeps the writer's tone placement ("Hoà" vs
+    "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts the
+    result to the two-level structure in force since 1 July 2025. Never raises on odd text: a line with nothing
+    recognisable comes back normalised, with low confidence.
+    """
+    hyps = _as_hypotheses(data)
+    scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis]] = []
+    for hyp in hyps:
+        line = matcher.prepare(hyp.text)
+        for p in matcher.parse(line, limit=2):
+            scored.append((p.score * WEIGHTS.structure + hyp.log_prob * WEIGHTS.log_prob, line, p, hyp))
+    scored.sort(key=lambda t: -t[0])
+    _, line, best, hyp = scored[0]
+    if tone == "auto":
+        tone_used = tone_style(line.text) or "old"
+    else:
+        tone_used = tone
+    text, unit_texts = render.render(line, best, tone_used, case)
+    units = {
+        _LEVEL_NAMES[m.level]: _unit_match(line, m, t) for m, t in zip(best.matches, unit_texts, strict=True)
+    }
+    remainder = ""
+    if best.matches:
+        first = line.pos[best.start]
+        remainder = render.free_text(line.text[:first], tone_used, case).strip()
+    else:
+        remainder = text
+    alts: list[Alternative] = []
+    seen = {text}
+    for score, alt_line, alt_parse, _ in scored[1:]:
+        if len(alts) >= alternatives:
+            break
+        alt_text, _ = render.render(alt_line, alt_parse, tone_used, case)
+        if alt_text in seen:
+            continue
+        seen.add(alt_text)
+        alts.append(Alternative(text=alt_text, score=round(score, 4)))
+    result = Address(
+        text=text,
+        input=hyps[0].text,
+        remainder=remainder,
+        confidence=_confidence(best),
+        scheme="legacy",
+        alternatives=alts,
+        **units,
+    )
+    if scheme == "2025":
+        return convert(result, tone=tone_used, case=case)
+    return result
+
+
+def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOption = "title") -> Address:
+    """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025."""
+    from vaddr.corrector.convert import to_2025
+
+    if isinstance(address, str):
+        address = correct(address, tone=tone, case=case)
+    return to_2025(address, tone=tone, case=case)
+
+
+__all__ = ["correct", "convert", "normalize"]

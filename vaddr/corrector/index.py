@@ -1,0 +1,140 @@
+"""Matching index over the gazetteer: folded keys grouped by parent, built once per process.
+
+The matcher compares *folded* text (no diacritics, lower case, no spaces), so an OCR line that lost its marks or
+its spaces still finds its units; the display form with the right marks comes from the gazetteer. Keys are grouped
+by parent so that a district is only searched among the districts of the matched province, which is what keeps
+the search both fast and hard to fool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from vaddr import gazetteer
+from vaddr.gazetteer import Unit
+from vaddr.rules import abbreviations
+from vaddr.rules.text import fold, to_new_style
+
+# Unit types a written type word may announce; used to reward agreement ("Q 3" -> Quận) and to refuse
+# bare numbers without one ("3" alone is no ward).
+LEVEL_OF_TYPE = {
+    "Tỉnh": 1,
+    "Thành phố": 1,  # also level 2: handled by TYPE_LEVELS below
+    "Quận": 2,
+    "Huyện": 2,
+    "Thị xã": 2,
+    "Phường": 3,
+    "Xã": 3,
+    "Thị trấn": 3,
+    "Đặc khu": 3,
+}
+
+
+def squeeze(text: str) -> str:
+    """Folded key without spaces or punctuation: the form every comparison uses."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One way of writing one unit: its official name, an alias or its initials."""
+
+    unit: Unit
+    display: str  # bare name as it should be printed (new-style tones; the renderer converts)
+    exact_only: bool = False  # initials and short abbreviations must match exactly
+    is_alias: bool = False
+    lower_new: str = ""  # display in lower case, new-style tones: compared with what was written
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower_new", to_new_style(self.display.lower()))
+
+
+@dataclass(slots=True)
+class Group:
+    """Units that share a parent: the search space at one step of the hierarchy."""
+
+    keys: list[str] = field(default_factory=list)
+    entries: list[list[Entry]] = field(default_factory=list)
+    _pos: dict[str, int] = field(default_factory=dict)
+    min_len: int = 99
+    max_len: int = 0
+
+    def add(self, key: str, entry: Entry) -> None:
+        if not key:
+            return
+        i = self._pos.get(key)
+        if i is None:
+            self._pos[key] = len(self.keys)
+            self.keys.append(key)
+            self.entries.append([entry])
+            self.min_len = min(self.min_len, len(key))
+            self.max_len = max(self.max_len, len(key))
+        elif all(e.unit.code != entry.unit.code or e.display != entry.display for e in self.entries[i]):
+            self.entries[i].append(entry)
+
+
+@dataclass(slots=True)
+class MatchIndex:
+    scheme: str
+    provinces: Group
+    districts_of: dict[str, Group]
+    wards_of_district: dict[str, Group]
+    wards_of_province: dict[str, Group]
+    all_districts: Group
+    province_of: dict[str, str]  # any unit code -> its province code
+
+
+def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
+    """All the keys a unit can be written as."""
+    out = [(squeeze(unit.name), Entry(unit, unit.name))]
+    for alias in unit.aliases:
+        key = squeeze(alias)
+        if not key or key.isdigit() != unit.name.isdigit():
+            continue
+        if alias == key and not alias.isdigit():
+            continue  # a source's bare ascii key ("thongnong"): no spelling to print, the name covers it
+        out.append((key, Entry(unit, alias, is_alias=True)))
+    for abbr in abbreviations.name_abbreviations(unit.name):
+        out.append((squeeze(abbr), Entry(unit, abbr, exact_only=True, is_alias=True)))
+    words = unit.name.split()
+    if len(words) >= 3 and unit.level < 3:
+        initials = abbreviations.initials(unit.name)
+        out.append((initials, Entry(unit, initials.capitalize(), exact_only=True, is_alias=True)))
+    return out
+
+
+def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
+    provinces = Group()
+    districts_of: dict[str, Group] = {}
+    wards_of_district: dict[str, Group] = {}
+    wards_of_province: dict[str, Group] = {}
+    all_districts = Group()
+    province_of: dict[str, str] = {}
+
+    for unit in gaz.units(1):
+        province_of[unit.code] = unit.code
+        for key, entry in _entries_for(unit):
+            provinces.add(key, entry)
+    for unit in gaz.units(2):
+        province_of[unit.code] = unit.parent or ""
+        for key, entry in _entries_for(unit):
+            districts_of.setdefault(unit.parent or "", Group()).add(key, entry)
+            all_districts.add(key, entry)
+    for unit in gaz.units(3):
+        parent = unit.parent or ""
+        prov = province_of.get(parent, parent)
+        province_of[unit.code] = prov
+        for key, entry in _entries_for(unit):
+            if parent != prov:
+                wards_of_district.setdefault(parent, Group()).add(key, entry)
+            wards_of_province.setdefault(prov, Group()).add(key, entry)
+    return MatchIndex(scheme, provinces, districts_of, wards_of_district, wards_of_province, all_districts,
+                      province_of)
+
+
+@cache
+def match_index(scheme: str = "legacy") -> MatchIndex:
+    """The index for one administrative scheme, built on first use (a few hundred ms) and kept."""
+    gaz = gazetteer.legacy() if scheme == "legacy" else gazetteer.current()
+    return _build(gaz, scheme)
