@@ -74,7 +74,7 @@ def correct(
     scheme: Scheme = "legacy",
     tone: ToneOption = "auto",
     case: CaseOption = "title",
-    alternatives: int = 3,
+    alternatives: int = 2,
 ) -> Address:
     """Correct one address line.
 
@@ -103,7 +103,7 @@ def correct(
     remainder = ""
     if best.matches:
         first = line.pos[best.start]
-        remainder = render.free_text(line.text[:first], tone_used, case).strip()
+        remainder = render.free_text(line.text[:first], tone_used, case, not render.marks_written(line.text)).strip()
     else:
         remainder = text
     alts: list[Alternative] = []

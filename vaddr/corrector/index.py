@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 from vaddr import gazetteer
 from vaddr.gazetteer import Unit
 from vaddr.rules import abbreviations
@@ -44,10 +46,11 @@ class Entry:
     display: str  # bare name as it should be printed (new-style tones; the renderer converts)
     exact_only: bool = False  # initials and short abbreviations must match exactly
     is_alias: bool = False
-    lower_new: str = ""  # display in lower case, new-style tones: compared with what was written
+    marked_key: str = ""  # lower case, new-style tones, letters only: compared with what was written
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lower_new", to_new_style(self.display.lower()))
+        marked = to_new_style(self.display.lower())
+        object.__setattr__(self, "marked_key", "".join(ch for ch in marked if ch.isalnum()))
 
 
 @dataclass(slots=True)
@@ -59,6 +62,16 @@ class Group:
     _pos: dict[str, int] = field(default_factory=dict)
     min_len: int = 99
     max_len: int = 0
+    _arrays: tuple[np.ndarray, list[str]] | None = None
+
+    def arrays(self) -> tuple[np.ndarray, list[str]]:
+        """Per key: edits it may absorb (numpy, for the vectorised filter) and the digits it contains."""
+        if self._arrays is None:
+            from vaddr.corrector.matcher import max_edits
+
+            allowed = np.array([max_edits(len(k)) for k in self.keys], dtype=np.int32)
+            self._arrays = (allowed, ["".join(c for c in k if c.isdigit()) for k in self.keys])
+        return self._arrays
 
     def add(self, key: str, entry: Entry) -> None:
         if not key:
@@ -105,6 +118,8 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
 
 
 def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
+    """Group keys by parent through `children()`, which also lists units under the parent they had in older
+    snapshots: an address written in 2023 names the parents of 2023."""
     provinces = Group()
     districts_of: dict[str, Group] = {}
     wards_of_district: dict[str, Group] = {}
@@ -112,23 +127,25 @@ def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
     all_districts = Group()
     province_of: dict[str, str] = {}
 
-    for unit in gaz.units(1):
-        province_of[unit.code] = unit.code
+    def add_all(group: Group, unit: Unit) -> None:
         for key, entry in _entries_for(unit):
-            provinces.add(key, entry)
-    for unit in gaz.units(2):
-        province_of[unit.code] = unit.parent or ""
-        for key, entry in _entries_for(unit):
-            districts_of.setdefault(unit.parent or "", Group()).add(key, entry)
-            all_districts.add(key, entry)
-    for unit in gaz.units(3):
-        parent = unit.parent or ""
-        prov = province_of.get(parent, parent)
-        province_of[unit.code] = prov
-        for key, entry in _entries_for(unit):
-            if parent != prov:
-                wards_of_district.setdefault(parent, Group()).add(key, entry)
-            wards_of_province.setdefault(prov, Group()).add(key, entry)
+            group.add(key, entry)
+
+    for prov in gaz.units(1):
+        add_all(provinces, prov)
+        province_of[prov.code] = prov.code
+        in_province = wards_of_province.setdefault(prov.code, Group())
+        for child in gaz.children(prov.code):
+            province_of.setdefault(child.code, prov.code)
+            if child.level == 3:  # 2025 scheme: wards hang directly under the province
+                add_all(in_province, child)
+                continue
+            add_all(districts_of.setdefault(prov.code, Group()), child)
+            add_all(all_districts, child)
+            for ward in gaz.children(child.code):
+                province_of.setdefault(ward.code, prov.code)
+                add_all(wards_of_district.setdefault(child.code, Group()), ward)
+                add_all(in_province, ward)
     return MatchIndex(scheme, provinces, districts_of, wards_of_district, wards_of_province, all_districts,
                       province_of)
 

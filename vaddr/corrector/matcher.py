@@ -11,9 +11,12 @@ Everything here is pure: a prepared line in, ranked parses out. Rendering the ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re
+
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -21,13 +24,19 @@ from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, normalize, to_new_style
 
-BEAM = 4
-EDIT_COST = 1.5  # one edit must be paid for by more than one matched character
+_TOKEN = re.compile(r"\S+")
+
+BEAM = 3
+EDIT_COST = 1.75  # one edit must be paid for by more than one matched character
 OFF_BOUNDARY = 1.0  # a name starting inside a written word (spaces lost) must be clearly better
 NOT_CURRENT = 0.3  # prefer units of the final legacy state over older snapshot names
 SKIP = {1: 1.0, 2: 1.0, 3: 0.5}  # cost of a level that is not written
 MIN_GAIN = 1.5
-MARK_TIEBREAK = 0.05  # small: marks only break ties between names that fold alike
+MARGIN = 4.0  # beam: drop candidates this far behind the best of their level
+CONFIDENT = 6.0  # a ward this good under its district needs no search across the province
+OTHER_DISTRICT = 1.5  # a ward found in the province but not under the written district (moved units, slips)
+MARK_COST = 0.5  # per mark that disagrees, when the line was written with marks
+TYPE_INSIDE = 3.0  # a name whose span swallows a written type word ("Thành Phố", "Huyện") is unlikely
 
 
 def max_edits(length: int) -> int:
@@ -36,9 +45,9 @@ def max_edits(length: int) -> int:
         return 0
     if length <= 5:
         return 1
-    if length <= 8:
+    if length <= 9:
         return 2
-    if length <= 12:
+    if length <= 14:
         return 3
     return 4
 
@@ -52,6 +61,8 @@ class Prepared:
     pos: tuple[int, ...]  # squeezed index -> text index
     bound: tuple[bool, ...]  # len(squeezed)+1 entries: does a written word start/end here?
     has_marks: bool
+    type_spans: tuple[tuple[int, int, str], ...] = ()  # squeezed spans of written type words (2+ letters)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-line cache of type-word lookups
 
 
 def prepare(text: str) -> Prepared:
@@ -76,7 +87,36 @@ def prepare(text: str) -> Prepared:
                 bound[-1] = True
             prev_alnum = False
     bound[-1] = True
-    return Prepared(text, "".join(chars), tuple(pos), tuple(bound), folded != text.lower())
+    squeezed = "".join(chars)
+    return Prepared(text, squeezed, tuple(pos), tuple(bound), folded != text.lower(),
+                    _type_spans(text, squeezed, pos))
+
+
+@lru_cache(maxsize=1)
+def _type_prefixes() -> frozenset[str]:
+    """Every prefix of every squeezed type spelling: a token outside this set cannot start a type word."""
+    return frozenset(key[:i] for key, _ in abbreviations.type_keys() for i in range(1, len(key) + 1))
+
+
+def _type_spans(text: str, squeezed: str, pos: list[int]) -> tuple[tuple[int, int, str], ...]:
+    """Where the writer wrote a unit-type word of two letters or more ("Huyện", "Thành Phố", "Tp")."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[a:b] for a, b in tokens]
+    out = []
+    start_of = {p: i for i, p in enumerate(pos)}
+    prefixes = _type_prefixes()
+    for i in range(len(words)):
+        if "".join(ch for ch in fold(words[i]) if ch.isalnum()) not in prefixes:
+            continue
+        found = abbreviations.unit_type_of(words, i)
+        if found is None:
+            continue
+        a, b = tokens[i][0], tokens[i + found.n_tokens - 1][1]
+        sq = [j for j in range(a, b) if j in start_of]
+        if len(sq) >= 2:
+            lo, hi = start_of[sq[0]], start_of[sq[-1]] + 1
+            out.append((lo, hi, squeezed[lo:hi]))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,24 +147,32 @@ class Parse:
 def _search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[int, int, int], ...]:
     """All keys of a group that match a suffix of `tail`: (suffix length, key index, edits).
 
-    Cached on the tail text so the top-k hypotheses of one line, which share most of their text, pay for each
-    distinct tail once.
+    One C call (rapidfuzz cdist) compares every plausible suffix with every key. Cached on the tail text, so
+    the top-k hypotheses of one line, which share most of their text, pay for each distinct tail once.
     """
     group = _group(match_index(scheme), group_id)
     if group is None or not group.keys:
         return ()
-    found: list[tuple[int, int, int]] = []
     lo = max(1, group.min_len - max_edits(group.min_len))
     hi = min(len(tail), group.max_len + max_edits(group.max_len))
-    for length in range(lo, hi + 1):
-        query = tail[-length:]
-        cutoff = max_edits(length + 4)
-        for key, edits, idx in process.extract(
-            query, group.keys, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=None
-        ):
-            if edits <= max_edits(len(key)):
-                found.append((length, idx, int(edits)))
+    if hi < lo:
+        return ()
+    lengths = np.arange(lo, hi + 1)
+    queries = [tail[-n:] for n in lengths]
+    dist = process.cdist(queries, group.keys, scorer=Levenshtein.distance, score_cutoff=4, dtype=np.int32)
+    allowed, key_digits = group.arrays()
+    qi, ki = np.nonzero(dist <= allowed[None, :])
+    found: list[tuple[int, int, int]] = []
+    for q, k in zip(qi.tolist(), ki.tolist(), strict=True):
+        # numbers are never corrected: "Hố Nai 2" is not "Hố Nai 3", "Phường 37" is not "Phường 3"
+        if key_digits[k] != _digits(queries[q]):
+            continue
+        found.append((int(lengths[q]), k, int(dist[q, k])))
     return tuple(found)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 def _group(index: MatchIndex, group_id: tuple[str, ...]) -> Group | None:
@@ -142,23 +190,48 @@ def _group(index: MatchIndex, group_id: tuple[str, ...]) -> Group | None:
     return None
 
 
-def _written_lower(line: Prepared, start: int, end: int) -> str | None:
-    """The written span, lower case and new-style tones, or None where the line carries no marks at all."""
+def _written_marked(line: Prepared, start: int, end: int) -> str | None:
+    """The written span, lower case, new-style tones, letters only; None where the line carries no marks."""
     if not line.has_marks:
         return None
-    return to_new_style(line.text[line.pos[start] : line.pos[end - 1] + 1].lower())
+    slot = (start, end)
+    cached = line.memo.get(slot)
+    if cached is None:
+        span = to_new_style(line.text[line.pos[start] : line.pos[end - 1] + 1].lower())
+        cached = line.memo[slot] = "".join(ch for ch in span if ch.isalnum())
+    return cached
+
+
+def _swallowed_type(line: Prepared, start: int, end: int, key: str) -> float:
+    """Penalty for a name span that contains a written type word the name itself does not contain."""
+    for lo, hi, type_key in line.type_spans:
+        if start <= lo and hi <= end and type_key not in key:
+            return TYPE_INSIDE
+    return 0.0
 
 
 def _type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     """Type words written just before squeezed position `start`: (type word start, canonical type)."""
+    cached = line.memo.get(start)
+    if cached is None:
+        cached = line.memo[start] = _find_type_words(line, start)
+    return cached
+
+
+def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     out: list[tuple[int, str | None]] = [(start, None)]
     s = line.squeezed
     for key, unit_type in abbreviations.type_keys():
         i = start - len(key)
-        if i < 0 or s[i:start] != key or not line.bound[i]:
+        if i < 0 or s[i:start] != key or (not line.bound[i] and len(key) < 3):
             continue
         if len(key) == 1 and not line.bound[start]:
             continue  # a lone "p"/"h"/"x" glued to a name is more likely part of the name
+        written = line.text[line.pos[i] : line.pos[start - 1] + 1]
+        if fold(written) != written.lower():  # marks written: "Phương", "Quan", "Tĩnh" are names, not types
+            found = abbreviations.unit_type_of(written.split(), 0)
+            if found is None or found.type != unit_type or found.n_tokens != len(written.split()):
+                continue
         out.append((i, unit_type))
     return out
 
@@ -186,22 +259,31 @@ def _candidates(line: Prepared, end: int, level: int, group_id: tuple[str, ...],
         return []
     group = _group(match_index(scheme), group_id)
     assert group is not None
-    best: dict[tuple[str, int], LevelMatch] = {}
+    # cheap optimistic gains first, so that only the few hits that can make the beam are looked at closely
+    hits = []
     for length, idx, edits in found:
         start = end - length
-        key = group.keys[idx]
-        if edits and len(key) <= 3:
+        key_len = len(group.keys[idx])
+        if edits and key_len <= 3:
             continue
         off = 0.0 if line.bound[start] else OFF_BOUNDARY
-        if off and (len(key) <= 4 or edits):
+        if off and key_len <= 4:
             continue
-        written = _written_lower(line, start, end)
+        optimistic = key_len - EDIT_COST * edits - off + 1.0
+        if optimistic >= MIN_GAIN:
+            hits.append((optimistic, start, idx, edits, off))
+    hits.sort(key=lambda h: -h[0])
+    best: dict[tuple[str, int], LevelMatch] = {}
+    for _, start, idx, edits, off in hits[: BEAM * 4]:
+        key = group.keys[idx]
+        written = _written_marked(line, start, end)
+        inside = _swallowed_type(line, start, end, key)
         for entry in group.entries[idx]:
             if entry.exact_only and (edits or off):
                 continue
-            base = len(key) - EDIT_COST * edits - off - (0.0 if entry.unit.current else NOT_CURRENT)
-            if written is not None:  # marks were written: among same-key spellings prefer the closest
-                base -= MARK_TIEBREAK * Levenshtein.distance(entry.lower_new, written)
+            base = len(key) - EDIT_COST * edits - off - (0.0 if entry.unit.current else NOT_CURRENT) - inside
+            if written is not None:  # marks were written: they count, beyond the letters
+                base -= MARK_COST * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
             for type_start, unit_type in _type_words(line, start):
                 bonus = _type_bonus(unit_type, entry)
                 if bonus is None:
@@ -218,13 +300,17 @@ def _candidates(line: Prepared, end: int, level: int, group_id: tuple[str, ...],
 
 
 def _dedupe(matches: list[LevelMatch]) -> list[LevelMatch]:
-    """Keep the best match per unit, then the beam."""
-    seen: set[str] = set()
+    """Keep the best match per unit and extent (with or without its type word), then the beam.
+
+    Candidates far behind the leader are dropped: they would need the levels below to make up the gap.
+    """
+    seen: set[tuple[str, int]] = set()
     out: list[LevelMatch] = []
     for m in matches:
-        if m.entry.unit.code in seen:
+        slot = (m.entry.unit.code, m.type_start)
+        if slot in seen or (out and m.gain < out[0].gain - MARGIN):
             continue
-        seen.add(m.entry.unit.code)
+        seen.add(slot)
         out.append(m)
         if len(out) == BEAM:
             break
@@ -237,7 +323,9 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]
     parses: list[Parse] = [Parse(-(SKIP[1] + SKIP[2] + SKIP[3]), ())]
     if n == 0:
         return parses
-    provinces: list[LevelMatch | None] = [*_dedupe(_candidates(line, n, 1, ("p",), scheme)), None]
+    found = _dedupe(_candidates(line, n, 1, ("p",), scheme))
+    # a line whose end is clearly a province is not also read as one that names none
+    provinces: list[LevelMatch | None] = [*found, None] if not found or found[0].gain < CONFIDENT else [*found]
     for prov in provinces:
         p_score = prov.gain if prov else -SKIP[1]
         p_end = prov.type_start if prov else n
@@ -268,13 +356,21 @@ def _extend_wards(
     parses: list[Parse],
 ) -> None:
     upper = tuple(m for m in (prov, dist) if m is not None)
+    wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
-        group_id: tuple[str, ...] = ("wd", dist.entry.unit.code)
-    elif prov is not None:
-        group_id = ("wp", prov.entry.unit.code)
-    else:
-        group_id = ()
-    wards = _dedupe(_candidates(line, end, 3, group_id, scheme)) if group_id else []
-    for ward in wards:
-        parses.append(Parse(score + ward.gain, (*upper, ward)))
+        wards += [(w, 0.0) for w in _candidates(line, end, 3, ("wd", dist.entry.unit.code), scheme)]
+    if prov is not None and (not wards or wards[0][0].gain < CONFIDENT):
+        # also look across the province: wards moved between districts, and writers slip
+        penalty = OTHER_DISTRICT if dist is not None else 0.0
+        wards += [(w, penalty) for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme)]
+    wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
+    seen: set[tuple[str, int]] = set()
+    for ward, penalty in wards:
+        slot = (ward.entry.unit.code, ward.type_start)
+        if slot in seen:
+            continue
+        seen.add(slot)
+        parses.append(Parse(score + ward.gain - penalty, (*upper, ward)))
+        if len(seen) == BEAM:
+            break
     parses.append(Parse(score - SKIP[3], upper))

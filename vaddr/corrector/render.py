@@ -11,7 +11,9 @@ from __future__ import annotations
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import title_case, to_new_style, to_old_style
+from vaddr.rules.text import fold, title_case, to_new_style, to_old_style
+
+MARKED_SHARE = 0.5
 
 
 def _text_span(line: Prepared, start: int, end: int) -> tuple[int, int]:
@@ -28,6 +30,27 @@ def _append(out: str, piece: str) -> str:
     return out + piece  # "Q3", "Kp4", "P.7": glued as written
 
 
+def _name_text(written: str, m: LevelMatch) -> str:
+    """The gazetteer's spelling of a matched name, in the writer's layout where that is only layout.
+
+    Abbreviations ("Hcm", "Brvt") stay as written. A hyphen the writer left out stays out ("Bà Rịa Vũng Tàu").
+    When the letters match exactly and the writer spaced the name differently ("Krông Ana" for "Krông A Na"),
+    the writer's spacing is kept; a name written with no space at all (lost by OCR) gets the gazetteer's.
+    """
+    if m.entry.exact_only and m.entry.is_alias:
+        return written
+    shown = m.entry.display
+    if "-" in shown and "-" not in written:
+        shown = " ".join(shown.replace("-", " ").split())
+    if m.edits == 0 and " " in written.strip() and written.count(" ") != shown.count(" "):
+        letters = iter(ch for ch in shown if ch.isalnum())
+        rebuilt = []
+        for ch in written:
+            rebuilt.append(next(letters, ch) if ch.isalnum() else ch)
+        shown = "".join(rebuilt)
+    return shown
+
+
 def style(text: str, tone: str, case: str) -> str:
     """Apply the output conventions: tone placement and casing."""
     text = to_old_style(text) if tone == "old" else to_new_style(text)
@@ -40,7 +63,20 @@ def style(text: str, tone: str, case: str) -> str:
     return text
 
 
-def free_text(text: str, tone: str, case: str) -> str:
+def marks_written(text: str) -> bool:
+    """Whether the line was written with diacritics (most Vietnamese words carry one).
+
+    In such a line a bare word is bare on purpose ("Đông Dinh", "Trà Long"), so free text is left alone;
+    restoration is for lines that lost their marks.
+    """
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    if not words:
+        return False
+    marked = sum(fold(w) != w.lower() for w in words)
+    return marked >= MARKED_SHARE * len(words)
+
+
+def free_text(text: str, tone: str, case: str, restore: bool = True) -> str:
     """Free text (house number, street, hamlet): restore marks only where the word is unambiguous.
 
     Surrounding whitespace and separators are kept as written.
@@ -50,27 +86,28 @@ def free_text(text: str, tone: str, case: str) -> str:
         return text
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()) :]
-    return lead + style(default_vocabulary().restore(core), tone, case) + trail
+    if restore:
+        core = default_vocabulary().restore(core)
+    return lead + style(core, tone, case) + trail
 
 
 def render(line: Prepared, best: Parse, tone: str, case: str) -> tuple[str, list[str]]:
     """The corrected line, and the output text of each matched level (same order as `best.matches`)."""
     text = line.text
+    fix = not marks_written(text)
     out = ""
     cursor = 0
     unit_texts: list[str] = []
     for m in reversed(best.matches):  # left to right: ward, district, province
         name_a, name_b = _text_span(line, m.start, m.end)
-        # an abbreviation ("Hcm", "Brvt") is kept as written: the writer's form is the right text
-        shown = text[name_a:name_b] if m.entry.exact_only and m.entry.is_alias else m.entry.display
-        piece = style(shown, tone, case)
+        piece = style(_name_text(text[name_a:name_b], m), tone, case)
         type_a = name_a
         if m.type_start < m.start:
             type_a, type_b = _text_span(line, m.type_start, m.start)
             type_out = style(abbreviations.repair_type_word(text[type_a:type_b]), tone, case)
             piece = _append(type_out + text[type_b:name_a], piece)
-        out = _append(_append(out, free_text(text[cursor:type_a], tone, case)), piece)
+        out = _append(_append(out, free_text(text[cursor:type_a], tone, case, fix)), piece)
         unit_texts.append(piece)
         cursor = name_b
-    out = _append(out, free_text(text[cursor:], tone, case))
+    out = _append(out, free_text(text[cursor:], tone, case, fix))
     return " ".join(out.split()), list(reversed(unit_texts))

@@ -1,0 +1,326 @@
+"""Unit-type words, free-text address words and name abbreviations, read from ``data/abbreviations.tsv``.
+
+Why: the same address is written "Thành Phố Huế", "Tp Huế", "T/phố Huế", "TP. Huế"; "Phường 7", "P.7", "F7";
+"Tổ Dân Phố 4", "Tdp 4"; "Tp Hồ Chí Minh", "Hcm", "Sài Gòn". The corrector must recognise these prefixes to
+split the line into units and must know which level a type word can label. The tables are data so they can
+grow without touching code; lookups are on :func:`vaddr.rules.text.fold` keys, built once on first use.
+
+Tokens are whitespace tokens as written (any case/marks). A written token that carries marks must agree with
+the table's spelling on every marked letter (``Xá`` is a name, not ``Xã``; ``Phuờng`` is still ``Phường``), so
+folding never turns a name syllable into a type word; bare tokens (``xa``, ``thanh pho``) match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from .text import fold, title_case
+
+__all__ = [
+    "UNIT_TYPES",
+    "TYPE_LEVELS",
+    "TYPE_ABBREVIATION",
+    "TypeMatch",
+    "WordMatch",
+    "NameMatch",
+    "unit_type_of",
+    "split_glued",
+    "address_word_of",
+    "name_abbreviation_of",
+    "written_type",
+    "initials",
+    "type_keys",
+    "type_level",
+    "name_abbreviations",
+    "repair_type_word",
+]
+
+Level = Literal["province", "district", "ward"]
+
+#: The gazetteer's type strings, in hierarchy order.
+UNIT_TYPES: tuple[str, ...] = (
+    "Tỉnh", "Thành phố", "Quận", "Huyện", "Thị xã", "Phường", "Xã", "Thị trấn", "Đặc khu",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TypeMatch:
+    """A unit-type word found at a token position."""
+
+    type: str  # gazetteer type, e.g. "Thành phố"
+    n_tokens: int  # how many whitespace tokens it spans
+    levels: tuple[Level, ...]  # which levels it can label
+    abbreviated: bool  # written as an abbreviation (tp, p., f) rather than the full word
+    # spelled out but without the marks the type word has ("Quan", "thanh pho"): on a line that carries marks
+    # elsewhere this is more likely a name syllable (Tam Quan) than a type word; the caller weighs it
+    bare: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """A free-text address word (Thôn, Khu phố, Tdp, Đường...) found at a token position."""
+
+    canonical: str  # "Khu phố"
+    n_tokens: int
+    abbreviation: str | None  # output abbreviation in the real data's style ("Kp"), None if none is used
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A well-known abbreviation of a unit name (hcm, brvt, hbt...)."""
+
+    name: str  # bare gazetteer-style name, "Hồ Chí Minh"
+    level: Level | None
+    n_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    kind: str
+    canonical: str
+    info: str
+    ref: tuple[str, ...]  # lower-case reference spelling per token for the mark check; () = no check
+
+
+_PUNCT_EDGES = ",;:()[]\"'"
+
+
+def _tokens(phrase: str) -> list[str]:
+    return phrase.split()
+
+
+def _key(tok: str) -> str:
+    return fold(tok).strip(_PUNCT_EDGES)
+
+
+@cache
+def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level, ...]], dict[str, str], int]:
+    index: dict[tuple[str, ...], list[_Row]] = {}
+    levels: dict[str, tuple[Level, ...]] = {}
+    abbrs: dict[str, str] = {}
+    max_n = 1
+    text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, canonical, info, variants = line.split("\t")
+        if kind == "type":
+            lv, _, ab = info.partition(":")
+            levels[canonical] = tuple(lv.split(","))  # type: ignore[assignment]
+            abbrs[canonical] = ab
+        canon_fold = fold(canonical.lower())
+        spelled = [] if kind == "name" else [canonical.lower()]
+        for v in [*spelled, *variants.split(",")]:
+            v = v.strip().lower()
+            if not v:
+                continue
+            fv = fold(v)
+            # Marks are checked only on spelled-out forms (fold == canonical fold): there a differently marked
+            # token is a different word (Xá vs Xã, Tô vs Tổ). Marks on abbreviations (T/phố) are free.
+            if fv != canon_fold:
+                ref = ()
+            elif fv != v:
+                ref = tuple(_tokens(v))
+            else:
+                ref = tuple(_tokens(canonical.lower()))
+            key = tuple(_key(t) for t in _tokens(v))
+            row = _Row(kind, canonical, info, ref)
+            bucket = index.setdefault(key, [])
+            if all((r.kind, r.canonical) != (kind, canonical) for r in bucket):
+                bucket.append(row)
+            max_n = max(max_n, len(key))
+    return index, levels, abbrs, max_n
+
+
+def _agrees(written: list[str], ref: tuple[str, ...]) -> bool:
+    """Every letter the writer marked must be marked the same way in the reference spelling."""
+    if len(written) != len(ref):
+        return True  # no reference (abbreviation) or a different tokenisation: nothing to compare
+    for w, r in zip(written, ref, strict=False):
+        w = w.lower().strip(_PUNCT_EDGES)
+        r = r.strip(_PUNCT_EDGES)
+        fw = fold(w)
+        if fw == w:
+            continue
+        if len(w) != len(r):
+            return False
+        for cw, cr, cf in zip(w, r, fw, strict=False):
+            if cw != cf and cw != cr:
+                return False
+    return True
+
+
+def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
+    index, _, _, max_n = _tables()
+    for n in range(min(max_n, len(tokens) - i), 0, -1):
+        window = tokens[i : i + n]
+        key = tuple(_key(t) for t in window)
+        for row in index.get(key, ()):
+            if row.kind == kind and _agrees(window, row.ref):
+                return row, n
+    return None
+
+
+def _levels_abbr() -> tuple[dict[str, tuple[Level, ...]], dict[str, str]]:
+    _, levels, abbrs, _ = _tables()
+    return levels, abbrs
+
+
+def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
+    """Whether a unit-type word starts at ``tokens[i]`` (longest match: "Thành Phố" before "T").
+
+    ``unit_type_of("Vạn Thắng H Ba Vì".split(), 2) -> TypeMatch("Huyện", 1, ("district",), True)``.
+    Single letters (t, h, p, q, x, f) are ambiguous with initials; the caller weighs them by context.
+    """
+    if i < 0 or i >= len(tokens):
+        return None
+    hit = _lookup(tokens, i, "type")
+    if hit is None:
+        return None
+    row, n = hit
+    levels, _ = _levels_abbr()
+    written = " ".join(t.lower().strip(_PUNCT_EDGES) for t in tokens[i : i + n])
+    canon = row.canonical.lower()
+    full = fold(written) == fold(canon)
+    bare = full and fold(written) == written and written != canon
+    return TypeMatch(row.canonical, n, levels[row.canonical], not full, bare)
+
+
+_GLUE = re.compile(r"^([^\W\d_]+(?:[./][^\W\d_]+)?)([./]|(?=\d))(.+)$")
+
+
+def split_glued(token: str) -> tuple[TypeMatch, str] | None:
+    """Split a type prefix glued to the name: ``P.7 -> (Phường, "7")``, ``Q1``, ``F12``, ``Tp.Hcm``, ``H.Ba``.
+
+    Only a separator (``.`` or ``/``) or a following digit counts as glue, so ``Phan`` is never
+    ``Ph`` + ``an``.
+    """
+    m = _GLUE.match(token)
+    if not m:
+        return None
+    head, rest = m.group(1), m.group(3)
+    tm = unit_type_of([head], 0)
+    if tm is None or not rest.strip("./"):
+        return None
+    return tm, rest.strip("./")
+
+
+def address_word_of(tokens: list[str], i: int) -> WordMatch | None:
+    """Whether a free-text address word starts at ``tokens[i]``: Thôn, Xóm, Ấp, Khu Phố / Kp, Tdp, Đường."""
+    if i < 0 or i >= len(tokens):
+        return None
+    hit = _lookup(tokens, i, "word")
+    if hit is None:
+        return None
+    row, n = hit
+    return WordMatch(row.canonical, n, None if row.info == "-" else row.info)
+
+
+def name_abbreviation_of(tokens: list[str], i: int) -> NameMatch | None:
+    """Whether a well-known name abbreviation starts at ``tokens[i]``: hcm, tphcm, sg, hn, brvt, hbt."""
+    if i < 0 or i >= len(tokens):
+        return None
+    hit = _lookup(tokens, i, "name")
+    if hit is None:
+        return None
+    row, n = hit
+    level = None if row.info == "-" else row.info
+    return NameMatch(row.canonical, level, n)  # type: ignore[arg-type]
+
+
+def written_type(unit_type: str, abbreviated: bool = False) -> str:
+    """How to write a type in output, Title Case like the real lines: "Thành Phố" / "Tp", "Phường" / "P"."""
+    if abbreviated:
+        return _levels_abbr()[1][unit_type]
+    return title_case(unit_type)
+
+
+def initials(name: str) -> str:
+    """Folded initials of a name, for auto-generated abbreviations: "Hai Bà Trưng" -> "hbt".
+
+    Words are split on spaces and hyphens ("Bà Rịa - Vũng Tàu" -> "brvt"); an all-digit word is kept whole
+    ("Quận 10" -> "q10").
+    """
+    out = []
+    for w in re.split(r"[\s\-–]+", fold(name)):
+        w = w.strip(".,/()")
+        if not w:
+            continue
+        out.append(w if w.isdigit() else w[0])
+    return "".join(out)
+
+
+_LEVEL_INT = {"province": 1, "district": 2, "ward": 3}
+
+
+def _squeeze(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+@cache
+def type_keys() -> tuple[tuple[str, str], ...]:
+    """Every type spelling as a squeezed key (folded, letters/digits only) -> type, longest key first.
+
+    For matching on a line folded and squeezed the same way: ``("thanhpho", "Thành phố")``, ``("tp", ...)``,
+    ``("p", "Phường")``, ``("f", "Phường")``. Keys are unique.
+    """
+    index = _tables()[0]
+    seen: dict[str, str] = {}
+    for key, rows in index.items():
+        for row in rows:
+            if row.kind == "type":
+                k = _squeeze(" ".join(key))
+                if k and k not in seen:
+                    seen[k] = row.canonical
+    return tuple(sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+@cache
+def type_level(unit_type: str) -> frozenset[int]:
+    """Gazetteer levels (1 province, 2 district, 3 ward) a type can label; empty for an unknown type."""
+    return frozenset(_LEVEL_INT[lv] for lv in _levels_abbr()[0].get(unit_type, ()))
+
+
+@cache
+def _name_abbrs() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for key, rows in _tables()[0].items():
+        for row in rows:
+            if row.kind == "name":
+                out.setdefault(_squeeze(row.canonical), []).append(" ".join(key))
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def name_abbreviations(name: str) -> tuple[str, ...]:
+    """Listed abbreviations of a unit name, folded: ``"Hồ Chí Minh" -> ("hcm", "tphcm", "sg", ...)``.
+
+    The name is compared squeezed, so "Bà Rịa - Vũng Tàu" and "Bà Rịa Vũng Tàu" both find "brvt".
+    """
+    return _name_abbrs().get(_squeeze(name), ())
+
+
+def repair_type_word(text: str) -> str:
+    """Output form of a written type word: a spelled-out type gets its correct marks, abbreviations stay.
+
+    ``"Thanh Pho" -> "Thành phố"``, ``"thi tran" -> "Thị trấn"``, ``"Tp" -> "Tp"``, ``"P." -> "P."``;
+    text that is not a type word is returned unchanged. (The caller applies tone style and casing.)
+    """
+    tokens = text.split()
+    if not tokens:
+        return text
+    m = unit_type_of(tokens, 0)
+    if m is None or m.n_tokens != len(tokens):
+        key = _squeeze(text)
+        full = [t for t in UNIT_TYPES if _squeeze(t) == key]
+        return full[0] if full else text
+    return text if m.abbreviated else m.type
+
+
+#: type -> levels it can label, e.g. ``TYPE_LEVELS["Thành phố"] == ("province", "district")``.
+TYPE_LEVELS: dict[str, tuple[Level, ...]] = dict(_tables()[1])
+#: type -> abbreviated written form in the real data's style ("Tp", "Tx", "P", "Q", "H", "Tt").
+TYPE_ABBREVIATION: dict[str, str] = dict(_tables()[2])
