@@ -56,3 +56,4 @@ class Address(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
+    note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")

@@ -109,7 +109,11 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
             continue  # a source's bare ascii key ("thongnong"): no spelling to print, the name covers it
         out.append((key, Entry(unit, alias, is_alias=True)))
     for abbr in abbreviations.name_abbreviations(unit.name):
-        out.append((squeeze(abbr), Entry(unit, abbr, exact_only=True, is_alias=True)))
+        key = squeeze(abbr)
+        if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written
+            out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True)))
+        else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
+            out.append((key, Entry(unit, unit.name, exact_only=True)))
     words = unit.name.split()
     if len(words) >= 3 and unit.level < 3:
         initials = abbreviations.initials(unit.name)

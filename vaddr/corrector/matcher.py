@@ -11,10 +11,9 @@ Everything here is pure: a prepared line in, ranked parses out. Rendering the ou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import re
 
 import numpy as np
 from rapidfuzz import process
@@ -325,7 +324,9 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]
         return parses
     found = _dedupe(_candidates(line, n, 1, ("p",), scheme))
     # a line whose end is clearly a province is not also read as one that names none
-    provinces: list[LevelMatch | None] = [*found, None] if not found or found[0].gain < CONFIDENT else [*found]
+    provinces: list[LevelMatch | None] = [*found]
+    if not found or found[0].gain < CONFIDENT:
+        provinces.append(None)
     for prov in provinces:
         p_score = prov.gain if prov else -SKIP[1]
         p_end = prov.type_start if prov else n
@@ -335,7 +336,12 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]
         if prov:
             d_cands = _candidates(line, p_end, 2, ("d", prov.entry.unit.code), scheme)
         else:
-            d_cands = [m for m in _candidates(line, p_end, 2, ("da",), scheme) if m.gain >= 4.0]
+            # no province to anchor it: a district must then be clean evidence on its own
+            d_cands = [
+                m
+                for m in _candidates(line, p_end, 2, ("da",), scheme)
+                if m.gain >= 4.0 and line.bound[m.start] and (m.edits == 0 or m.gain >= 6.0)
+            ]
         for dist in [*_dedupe(d_cands), None]:
             if dist is None and prov is None:
                 continue
@@ -362,7 +368,11 @@ def _extend_wards(
     if prov is not None and (not wards or wards[0][0].gain < CONFIDENT):
         # also look across the province: wards moved between districts, and writers slip
         penalty = OTHER_DISTRICT if dist is not None else 0.0
-        wards += [(w, penalty) for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme)]
+        wards += [
+            (w, penalty)
+            for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme)
+            if dist is None or not w.entry.unit.name.isdigit()  # every district has a "Phường 7"
+        ]
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
     seen: set[tuple[str, int]] = set()
     for ward, penalty in wards:

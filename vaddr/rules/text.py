@@ -397,7 +397,10 @@ def _cap(part: str) -> str:
     for k, c in enumerate(part):
         if c.isalnum():
             if c.isalpha():
-                return part[:k] + c.upper() + part[k + 1 :].lower()
+                head = c.upper()
+                if len(head) != 1:  # "ß".upper() == "SS": keep one character so casing is idempotent
+                    head = c
+                return part[:k] + head + part[k + 1 :].lower()
             return part.lower()
     return part
 

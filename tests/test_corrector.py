@@ -1,0 +1,133 @@
+"""The corrector: hierarchical matching, repair without invention, options, and properties on any text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaddr import Address, convert, correct
+
+
+@pytest.mark.parametrize(
+    ("noisy", "expected"),
+    [
+        ("thon 1 ea ktur cu kuin dak lak", "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk"),
+        ("THON 1 EA KTUR CU KUIN DAK LAK", "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk"),
+        ("vạn thắng h ba vì tp hà nội", "Vạn Thắng H Ba Vì Tp Hà Nội"),
+        ("ap an phu b long an long ho vinh long", "Ấp An Phú B Long An Long Hồ Vĩnh Long"),
+        ("Tổ 9 Trần Phú Hoàng Mai Hà Nội", "Tổ 9 Trần Phú Hoàng Mai Hà Nội"),
+    ],
+)
+def test_repairs_diacritics_and_case(noisy: str, expected: str) -> None:
+    assert correct(noisy).text == expected
+
+
+def test_units_are_split_out_with_codes_and_spans() -> None:
+    a = correct("Thôn 1 Ea Ktur Cư Kuin Đắk Lắk")
+    assert (a.province.name, a.district.name, a.ward.name) == ("Đắk Lắk", "Cư Kuin", "Ea Ktur")
+    assert a.province.code == "66" and a.district.type == "Huyện" and a.ward.type == "Xã"
+    assert a.remainder == "Thôn 1"
+    start, end = a.ward.span
+    assert a.input[start:end] == "Ea Ktur"
+    assert a.confidence > 0.9
+
+
+def test_typos_are_corrected_inside_the_hierarchy() -> None:
+    a = correct("Thon 1 Ea Ktur Cu Kuim Dak Lac")
+    assert a.text == "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk"
+    assert a.district.name == "Cư Kuin"
+
+
+def test_lost_spaces_are_restored_in_names() -> None:
+    assert correct("Thôn 1 Ea Ktur CưKuin ĐắkLắk").text == "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk"
+
+
+def test_abbreviated_types_and_names_stay_as_written() -> None:
+    a = correct("P 14 Q 3 Tp Hcm")
+    assert a.text == "P 14 Q 3 Tp Hcm"
+    assert a.province.name == "Hồ Chí Minh" and a.district.name == "3" and a.ward.name == "14"
+    assert correct("p.14 q.3 tp.hcm").text.startswith("P.14 Q.3")
+
+
+def test_numbers_are_never_changed() -> None:
+    # "Phường 37" does not exist in Quận 7: kept as written, not "corrected" to a real ward
+    a = correct("Phường 37 Quận 7 Hồ Chí Minh")
+    assert a.text == "Phường 37 Quận 7 Hồ Chí Minh"
+    assert a.ward is None and a.district.name == "7"
+    assert correct("956 Ấp Ngũ Phúc Hố Nai 2 Trảng Bom Đồng Nai").text.startswith("956 Ấp Ngũ Phúc Hố Nai 2 ")
+
+
+def test_nothing_recognisable_comes_back_normalised_with_low_confidence() -> None:
+    a = correct("  xyz   qwe ")
+    assert a.text == "Xyz Qwe"
+    assert a.province is None and a.district is None and a.ward is None
+    assert a.confidence < 0.3
+
+
+def test_words_written_with_marks_are_trusted() -> None:
+    # "Phương" is a name here, not the type word "Phường"; "Dinh" without marks in a marked line is deliberate
+    assert correct("Cẩm Phương Tản Lĩnh Ba Vì Hà Nội").text == "Cẩm Phương Tản Lĩnh Ba Vì Hà Nội"
+    assert correct("Đông Dinh Diên Toàn Diên Khánh Khánh Hoà").text == "Đông Dinh Diên Toàn Diên Khánh Khánh Hoà"
+
+
+def test_tone_convention_follows_input_or_option() -> None:
+    assert correct("Hoà Bình").text == "Hoà Bình"
+    assert correct("Hòa Bình").text == "Hòa Bình"
+    assert correct("hoa binh").text == "Hoà Bình"  # unknown: old style, as handwritten forms use
+    assert correct("hoa binh", tone="new").text == "Hòa Bình"
+    assert correct("Thanh Hoá", tone="new").text == "Thanh Hóa"
+    assert correct("hoa binh", case="upper").text == "HOÀ BÌNH"
+
+
+def test_old_names_from_before_the_mergers_resolve() -> None:
+    a = correct("Mạo Khê Thị Xã Đông Triều Quảng Ninh")
+    assert a.district.name == "Đông Triều" and a.district.type == "Thị xã"
+
+
+def test_hypotheses_are_rescored_by_structure() -> None:
+    # the recognizer slightly prefers a reading that is no address; the valid one wins
+    hyps = [("Thôn 1 Ea Ktur Cư Kuin Đák Lẵk", -1.0), ("Thôn 1 Ea Ktur Cư Kuin Đắk Lắk", -1.2)]
+    assert correct(hyps).text == "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk"
+
+
+def test_bad_input_types_raise_clear_errors() -> None:
+    with pytest.raises(TypeError):
+        correct(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        correct([])
+
+
+def test_convert_to_2025_structure() -> None:
+    a = correct("Thôn 1 Ea Ktur Cư Kuin Đắk Lắk", scheme="2025")
+    assert a.scheme == "2025" and a.district is None
+    assert a.province.name == "Đắk Lắk" and a.ward.name == "Ea Ktur"
+    assert a.text == "Thôn 1 Xã Ea Ktur Đắk Lắk"
+    split = convert("Tổ 9 Trần Phú Hoàng Mai Hà Nội")
+    assert split.alternatives and "split" in split.note
+
+
+def test_result_is_json_serialisable() -> None:
+    a = correct("Tổ 9 Trần Phú Hoàng Mai Hà Nội")
+    assert Address.model_validate_json(a.model_dump_json()) == a
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_never_raises_and_is_idempotent(text: str) -> None:
+    first = correct(text)
+    assert isinstance(first.text, str)
+    assert correct(first.text).text == first.text
+
+
+VIET = st.sampled_from(
+    "thon xom ap to phuong quan huyen tp tx tt p q h ha noi dak lak cu kuin hoa binh thanh hoa 12 7 "
+    "Thôn Xóm Ấp Hoà Thuỷ Hóa Đắk Lắk Cư Kuin Bình Định Long An / , .".split(" ")
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(VIET, min_size=1, max_size=10).map(" ".join))
+def test_idempotent_on_address_like_text(text: str) -> None:
+    first = correct(text).text
+    assert correct(first).text == first
