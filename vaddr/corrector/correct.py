@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from vaddr.corrector import matcher, render
+from vaddr.corrector import matcher, render, rescore
 from vaddr.corrector.weights import WEIGHTS
 from vaddr.rules.text import normalize, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
@@ -75,6 +75,7 @@ def correct(
     tone: ToneOption = "auto",
     case: CaseOption = "title",
     alternatives: int = 2,
+    lexicon: bool = True,
 ) -> Address:
     """Correct one address line.
 
@@ -83,6 +84,10 @@ def correct(
     "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts the
     result to the two-level structure in force since 1 July 2025. Never raises on odd text: a line with nothing
     recognisable comes back normalised, with low confidence.
+
+    When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
+    matched units are decoded again against the frames among the units of their parent (`lexicon=False`
+    turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
     hyps = _as_hypotheses(data)
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis]] = []
@@ -96,6 +101,10 @@ def correct(
         tone_used = tone_style(line.text) or "old"
     else:
         tone_used = tone
+    log_probs = getattr(data, "log_probs", None)
+    charset = getattr(data, "charset", None)
+    if lexicon and log_probs is not None and charset:
+        best = rescore.redecode(line, best, log_probs, charset, tone_used, case)
     text, unit_texts = render.render(line, best, tone_used, case)
     units = {
         _LEVEL_NAMES[m.level]: _unit_match(line, m, t) for m, t in zip(best.matches, unit_texts, strict=True)

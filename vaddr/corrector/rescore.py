@@ -1,0 +1,112 @@
+"""Lexicon-constrained re-decoding of the matched units against the recognizer's posteriors.
+
+After the best parse is chosen from the top-k strings, each unit it matched with some doubt (the written span
+is not already a gazetteer spelling) is decoded again: the frames that carry that span are scored, with the CTC
+forward algorithm, against every plausible unit of the same parent (the wards of the matched district, say).
+The unit the image supports best wins, even when no top-k string spelled it. Free text is left as read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from vaddr.corrector import posteriors, render
+from vaddr.corrector.index import Entry, Group, match_index
+from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
+
+CANDIDATES = 12  # units per level scored against the frames
+
+
+def _group_for(level: int, parents: dict[int, LevelMatch], scheme: str) -> Group | None:
+    index = match_index(scheme)
+    if level == 1:
+        return index.provinces
+    prov = parents.get(1)
+    if level == 2:
+        return index.districts_of.get(prov.entry.unit.code) if prov else None
+    dist = parents.get(2)
+    if dist is not None:
+        return index.wards_of_district.get(dist.entry.unit.code)
+    return index.wards_of_province.get(prov.entry.unit.code) if prov else None
+
+
+def _window(spans: list[tuple[int, int]], a: int, b: int, t_len: int) -> tuple[int, int]:
+    """Frames between the last emission before text[a:b] and the first emission after it."""
+    t0 = spans[a - 1][1] + 1 if a > 0 else 0
+    t1 = spans[b][0] if b < len(spans) else t_len
+    return t0, max(t0, t1)
+
+
+def redecode(
+    line: Prepared,
+    parse: Parse,
+    log_probs: np.ndarray,
+    charset: list[str],
+    tone: str,
+    case: str,
+    scheme: str = "legacy",
+) -> Parse:
+    """The parse with each doubtful unit replaced by the unit of its parent group the frames support best."""
+    if not parse.matches or log_probs.ndim != 2:
+        return parse
+    index = {ch: i + 1 for i, ch in enumerate(charset)}
+    labels = posteriors.encode(line.text, index)
+    if labels is None:
+        return parse
+    spans = posteriors.align(log_probs, labels)
+    if spans is None:
+        return parse
+    t_len = log_probs.shape[0]
+    matches = list(parse.matches)
+    parents: dict[int, LevelMatch] = {}
+    for i, m in enumerate(matches):
+        a, b = line.pos[m.start], line.pos[m.end - 1] + 1
+        written = line.text[a:b]
+        shown = render.style(m.entry.display, tone, case)
+        group = _group_for(m.level, parents, scheme)
+        if written != shown and group is not None:
+            t0, t1 = _window(spans, a, b, t_len)
+            best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case)
+            if best is not None and best is not m.entry:
+                key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], _key(best))
+                m = dataclasses.replace(m, entry=best, edits=max(1, key_dist))
+                matches[i] = m
+        parents[m.level] = m
+    return Parse(parse.score, tuple(matches))
+
+
+def _key(entry: Entry) -> str:
+    return "".join(ch for ch in entry.marked_key if ch.isalnum())
+
+
+def _best_entry(
+    window: np.ndarray,
+    index: dict[str, int],
+    group: Group,
+    written_key: str,
+    current: Entry,
+    tone: str,
+    case: str,
+) -> Entry | None:
+    """Among the group's units closest in spelling to the written span, the one the frames support most."""
+    near = process.extract(written_key, group.keys, scorer=Levenshtein.distance, limit=CANDIDATES)
+    entries: list[Entry] = [current]
+    for _, _, k in near:
+        entries.extend(e for e in group.entries[k] if not (e.exact_only and e.is_alias) and e is not current)
+    texts, owners = [], []
+    for e in entries:
+        encoded = posteriors.encode(render.style(e.display, tone, case), index)
+        if encoded:
+            texts.append(encoded)
+            owners.append(e)
+    if not texts:
+        return None
+    scores = posteriors.window_scores(window, texts)
+    best = int(np.argmax(scores))
+    if not np.isfinite(scores[best]):
+        return None
+    return owners[best]
