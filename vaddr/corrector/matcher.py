@@ -32,6 +32,7 @@ NOT_CURRENT = 0.3  # prefer units of the final legacy state over older snapshot 
 SKIP = {1: 1.0, 2: 1.0, 3: 0.5}  # cost of a level that is not written
 MIN_GAIN = 1.5
 MARGIN = 4.0  # beam: drop candidates this far behind the best of their level
+MARGIN_EXACT = 2.5  # ... or this far, when the best is an exact match of a long name
 CONFIDENT = 6.0  # a ward this good under its district needs no search across the province
 OTHER_DISTRICT = 1.5  # a ward found in the province but not under the written district (moved units, slips)
 MARK_COST = 0.5  # per mark that disagrees, when the line was written with marks
@@ -252,12 +253,14 @@ def _type_bonus(unit_type: str | None, entry: Entry) -> float | None:
 def _candidates(line: Prepared, end: int, level: int, group_id: tuple[str, ...], scheme: str) -> list[LevelMatch]:
     if end <= 0:
         return []
-    tail = line.squeezed[:end][-40:]
+    group = _group(match_index(scheme), group_id)
+    if group is None or not group.keys:
+        return []
+    # only as much of the line as the longest key can cover: lines that end alike share the cached search
+    tail = line.squeezed[max(0, end - group.max_len - max_edits(group.max_len)) : end]
     found = _search(tail, group_id, scheme)
     if not found:
         return []
-    group = _group(match_index(scheme), group_id)
-    assert group is not None
     # cheap optimistic gains first, so that only the few hits that can make the beam are looked at closely
     hits = []
     for length, idx, edits in found:
@@ -305,9 +308,12 @@ def _dedupe(matches: list[LevelMatch]) -> list[LevelMatch]:
     """
     seen: set[tuple[str, int]] = set()
     out: list[LevelMatch] = []
+    margin = MARGIN
+    if matches and matches[0].edits == 0 and matches[0].gain >= CONFIDENT:
+        margin = MARGIN_EXACT  # an exact, long match leaves little room for rivals
     for m in matches:
         slot = (m.entry.unit.code, m.type_start)
-        if slot in seen or (out and m.gain < out[0].gain - MARGIN):
+        if slot in seen or (out and m.gain < out[0].gain - margin):
             continue
         seen.add(slot)
         out.append(m)
