@@ -2,4 +2,14 @@
 
 from vaddr.corrector.correct import convert, correct
 
-__all__ = ["convert", "correct"]
+
+def clear_caches() -> None:
+    """Forget memoised searches and renderings (benchmarks call this so that each run starts cold)."""
+    from vaddr.corrector import matcher, render
+
+    matcher._search.cache_clear()
+    render.style.cache_clear()
+    render.free_text.cache_clear()
+
+
+__all__ = ["clear_caches", "convert", "correct"]

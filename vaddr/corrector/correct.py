@@ -19,6 +19,7 @@ ToneOption = Literal["auto", "old", "new"]
 CaseOption = Literal["title", "upper", "lower", "keep"]
 
 _LEVEL_NAMES = {1: "province", 2: "district", 3: "ward"}
+FIXPOINT_ROUNDS = 3
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
@@ -53,7 +54,7 @@ def _confidence(parse: matcher.Parse) -> float:
     return round(sum(quality) / len(quality) * coverage, 4)
 
 
-def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str) -> UnitMatch:
+def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_valid: bool = True) -> UnitMatch:
     unit = m.entry.unit
     a = line.pos[m.type_start]
     b = line.pos[m.end - 1] + 1
@@ -62,7 +63,7 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str) -> Uni
         name=unit.name,
         type=unit.type,
         code=unit.code,
-        span=(a, b),
+        span=(a, b) if spans_valid else None,
         score=round(max(0.0, 1.0 - m.edits / max(1, m.end - m.start)), 4),
         text=text,
     )
@@ -74,7 +75,7 @@ def correct(
     scheme: Scheme = "legacy",
     tone: ToneOption = "auto",
     case: CaseOption = "title",
-    alternatives: int = 2,
+    alternatives: int = 1,
     lexicon: bool = True,
 ) -> Address:
     """Correct one address line.
@@ -106,8 +107,21 @@ def correct(
     if lexicon and log_probs is not None and charset:
         best = rescore.redecode(line, best, log_probs, charset, tone_used, case)
     text, unit_texts = render.render(line, best, tone_used, case)
+    spans_valid = True
+    # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
+    # complete a name that the first reading missed, so re-read the output until it is stable.
+    for _ in range(FIXPOINT_ROUNDS):
+        if text == line.text:
+            break
+        again = matcher.prepare(text)
+        best_again = matcher.parse(again, limit=1)[0]
+        text_again, texts_again = render.render(again, best_again, tone_used, case)
+        if text_again == text:
+            break
+        line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
     units = {
-        _LEVEL_NAMES[m.level]: _unit_match(line, m, t) for m, t in zip(best.matches, unit_texts, strict=True)
+        _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
+        for m, t in zip(best.matches, unit_texts, strict=True)
     }
     remainder = ""
     if best.matches:

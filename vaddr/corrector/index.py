@@ -64,6 +64,9 @@ class Group:
     max_len: int = 0
     _arrays: tuple[np.ndarray, list[str]] | None = None
 
+    def index_of(self, key: str) -> int | None:
+        return self._pos.get(key)
+
     def arrays(self) -> tuple[np.ndarray, list[str]]:
         """Per key: edits it may absorb (numpy, for the vectorised filter) and the digits it contains."""
         if self._arrays is None:

@@ -161,7 +161,9 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[in
     queries = [tail[-n:] for n in lengths]
     dist = process.cdist(queries, group.keys, scorer=Levenshtein.distance, score_cutoff=4, dtype=np.int32)
     allowed, key_digits = group.arrays()
-    qi, ki = np.nonzero(dist <= allowed[None, :])
+    # a span may absorb the edits allowed for the shorter of itself and the key: "thon" is not "Thọ Sơn"
+    allowed_q = np.array([max_edits(int(n)) for n in lengths], dtype=np.int32)
+    qi, ki = np.nonzero(dist <= np.minimum(allowed[None, :], allowed_q[:, None]))
     found: list[tuple[int, int, int]] = []
     for q, k in zip(qi.tolist(), ki.tolist(), strict=True):
         # numbers are never corrected: "Hố Nai 2" is not "Hố Nai 3", "Phường 37" is not "Phường 3"
@@ -250,7 +252,19 @@ def _type_bonus(unit_type: str | None, entry: Entry) -> float | None:
     return None
 
 
-def _candidates(line: Prepared, end: int, level: int, group_id: tuple[str, ...], scheme: str) -> list[LevelMatch]:
+def _exact_search(tail: str, group: Group) -> tuple[tuple[int, int, int], ...]:
+    """Keys that are exactly a suffix of `tail`: a dictionary probe per length instead of a fuzzy search."""
+    found = []
+    for n in range(group.min_len, min(len(tail), group.max_len) + 1):
+        idx = group.index_of(tail[-n:])
+        if idx is not None:
+            found.append((n, idx, 0))
+    return tuple(found)
+
+
+def _candidates(
+    line: Prepared, end: int, level: int, group_id: tuple[str, ...], scheme: str, exact: bool = False
+) -> list[LevelMatch]:
     if end <= 0:
         return []
     group = _group(match_index(scheme), group_id)
@@ -258,7 +272,7 @@ def _candidates(line: Prepared, end: int, level: int, group_id: tuple[str, ...],
         return []
     # only as much of the line as the longest key can cover: lines that end alike share the cached search
     tail = line.squeezed[max(0, end - group.max_len - max_edits(group.max_len)) : end]
-    found = _search(tail, group_id, scheme)
+    found = _exact_search(tail, group) if exact else _search(tail, group_id, scheme)
     if not found:
         return []
     # cheap optimistic gains first, so that only the few hits that can make the beam are looked at closely
@@ -323,12 +337,24 @@ def _dedupe(matches: list[LevelMatch]) -> list[LevelMatch]:
 
 
 def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]:
-    """Ranked parses of a line, best first. The empty parse (nothing matched) is always among them."""
+    """Ranked parses of a line, best first. The empty parse (nothing matched) is always among them.
+
+    Exact matching is tried first: when it finds a complete province/district/ward chain, the fuzzy search
+    (which would rank that chain first anyway, exact matches gaining most) is skipped. That is the common case
+    for clean lines and for re-reading corrected output.
+    """
+    quick = _parse(line, scheme, limit, exact=True)
+    if quick and len(quick[0].matches) == 3 and all(m.edits == 0 for m in quick[0].matches):
+        return quick
+    return _parse(line, scheme, limit, exact=False)
+
+
+def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
     n = len(line.squeezed)
     parses: list[Parse] = [Parse(-(SKIP[1] + SKIP[2] + SKIP[3]), ())]
     if n == 0:
         return parses
-    found = _dedupe(_candidates(line, n, 1, ("p",), scheme))
+    found = _dedupe(_candidates(line, n, 1, ("p",), scheme, exact))
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
     if not found or found[0].gain < CONFIDENT:
@@ -337,15 +363,15 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]
         p_score = prov.gain if prov else -SKIP[1]
         p_end = prov.type_start if prov else n
         if scheme == "2025":
-            _extend_wards(line, scheme, prov, None, p_score - SKIP[2], p_end, parses)
+            _extend_wards(line, scheme, prov, None, p_score - SKIP[2], p_end, parses, exact)
             continue
         if prov:
-            d_cands = _candidates(line, p_end, 2, ("d", prov.entry.unit.code), scheme)
+            d_cands = _candidates(line, p_end, 2, ("d", prov.entry.unit.code), scheme, exact)
         else:
             # no province to anchor it: a district must then be clean evidence on its own
             d_cands = [
                 m
-                for m in _candidates(line, p_end, 2, ("da",), scheme)
+                for m in _candidates(line, p_end, 2, ("da",), scheme, exact)
                 if m.gain >= 4.0 and line.bound[m.start] and (m.edits == 0 or m.gain >= 6.0)
             ]
         for dist in [*_dedupe(d_cands), None]:
@@ -353,7 +379,7 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]
                 continue
             d_score = p_score + (dist.gain if dist else -SKIP[2])
             d_end = dist.type_start if dist else p_end
-            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses)
+            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, exact)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
 
@@ -366,17 +392,18 @@ def _extend_wards(
     score: float,
     end: int,
     parses: list[Parse],
+    exact: bool = False,
 ) -> None:
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
-        wards += [(w, 0.0) for w in _candidates(line, end, 3, ("wd", dist.entry.unit.code), scheme)]
-    if prov is not None and (not wards or wards[0][0].gain < CONFIDENT):
+        wards += [(w, 0.0) for w in _candidates(line, end, 3, ("wd", dist.entry.unit.code), scheme, exact)]
+    if prov is not None and (not wards or wards[0][0].gain < CONFIDENT) and not (exact and dist is not None):
         # also look across the province: wards moved between districts, and writers slip
         penalty = OTHER_DISTRICT if dist is not None else 0.0
         wards += [
             (w, penalty)
-            for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme)
+            for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme, exact)
             if dist is None or not w.entry.unit.name.isdigit()  # every district has a "Phường 7"
         ]
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))

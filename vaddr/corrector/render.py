@@ -8,6 +8,8 @@ is repaired.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
@@ -51,6 +53,7 @@ def _name_text(written: str, m: LevelMatch) -> str:
     return shown
 
 
+@lru_cache(maxsize=65536)
 def style(text: str, tone: str, case: str) -> str:
     """Apply the output conventions: tone placement and casing."""
     text = to_old_style(text) if tone == "old" else to_new_style(text)
@@ -76,6 +79,7 @@ def marks_written(text: str) -> bool:
     return marked >= MARKED_SHARE * len(words)
 
 
+@lru_cache(maxsize=65536)
 def free_text(text: str, tone: str, case: str, restore: bool = True) -> str:
     """Free text (house number, street, hamlet): restore marks only where the word is unambiguous.
 
