@@ -227,8 +227,8 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]
         i = start - len(key)
         if i < 0 or s[i:start] != key or (not line.bound[i] and len(key) < 3):
             continue
-        if len(key) == 1 and not line.bound[start]:
-            continue  # a lone "p"/"h"/"x" glued to a name is more likely part of the name
+        if len(key) < 3 and not line.bound[start]:
+            continue  # a short "p"/"tx" glued to letters is more likely part of a word ("T Xã" is not "Tx" + "ã")
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
         if fold(written) != written.lower():  # marks written: "Phương", "Quan", "Tĩnh" are names, not types
             found = abbreviations.unit_type_of(written.split(), 0)

@@ -1,0 +1,117 @@
+"""The CRNN backend's plumbing: lazy loading, metadata, batching by width, trimming of padded frames.
+
+Runs on the bundled model when present; the plumbing checks that need exact control over the network use
+a tiny stand-in model built with onnx (skipped when onnx is not installed: it is not a runtime dependency).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vaddr.ocr_backends import Recognition, get
+from vaddr.ocr_backends.onnx_crnn import CrnnOnnx, default_model_path
+
+BUNDLED = default_model_path()
+SAMPLE = Path(__file__).resolve().parent.parent / "vaddr" / "samples" / "sample.png"
+
+
+def strokes(width: int, blobs: list[tuple[int, int]], height: int = 60) -> np.ndarray:
+    """White line image with black vertical bars at the given column ranges."""
+    img = np.full((height, width), 255, np.uint8)
+    for a, b in blobs:
+        img[10 : height - 10, a:b] = 0
+    return img
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> CrnnOnnx:
+    pytest.importorskip("onnx")
+    import tiny_model
+
+    path = tiny_model.build(tmp_path_factory.mktemp("model") / "tiny.onnx")
+    return CrnnOnnx(model_path=path)
+
+
+def test_lazy_and_metadata(tiny: CrnnOnnx) -> None:
+    fresh = CrnnOnnx(model_path=tiny.model_path, threads=2)
+    assert fresh._session is None  # constructing does not load the model
+    assert fresh.charset == ["a", "b", "c"]
+    assert fresh.metadata["note"] == "test stub"
+    assert fresh._session is not None
+
+
+def test_blank_and_ink(tiny: CrnnOnnx) -> None:
+    blank, inked = tiny.recognize([np.full((60, 400), 255, np.uint8), strokes(400, [(50, 150), (250, 350)])])
+    assert blank.hypotheses[0].text == ""
+    assert inked.hypotheses[0].text.startswith("a")
+    assert inked.log_probs is not None and inked.log_probs.shape[1] == 4
+    assert inked.charset == ["a", "b", "c"]
+    assert all(h.log_prob <= 0 for h in inked.hypotheses)
+
+
+def test_batched_equals_one_by_one(tiny: CrnnOnnx) -> None:
+    """Lines of different widths batched together give the same posteriors as alone (padding trimmed)."""
+    images = [strokes(w, [(20, w // 3), (w // 2, w - 30)]) for w in (300, 330, 360, 900, 310)]
+    together = tiny.recognize(images, top_k=3)
+    for img, rec in zip(images, together, strict=True):
+        (alone,) = tiny.recognize([img], top_k=3)
+        assert rec.log_probs.shape == alone.log_probs.shape
+        np.testing.assert_allclose(rec.log_probs, alone.log_probs, atol=1e-5)
+        assert [h.text for h in rec.hypotheses] == [h.text for h in alone.hypotheses]
+
+
+def test_width_groups() -> None:
+    rec = CrnnOnnx(max_batch=2)
+    groups = rec._groups([100, 500, 110, 120, 520])
+    assert sorted(i for g in groups for i in g) == [0, 1, 2, 3, 4]
+    assert all(len(g) <= 2 for g in groups)
+    assert [0, 2] in groups and [1, 4] in groups
+
+
+def test_recognition_json_leaves_out_posteriors(tiny: CrnnOnnx) -> None:
+    (rec,) = tiny.recognize([strokes(300, [(40, 200)])], top_k=2)
+    dumped = json.loads(rec.model_dump_json())
+    assert set(dumped) == {"hypotheses"}
+    assert isinstance(rec, Recognition)
+
+
+def test_missing_model_says_where(tmp_path: Path) -> None:
+    rec = CrnnOnnx(model_path=tmp_path / "none.onnx")
+    with pytest.raises(FileNotFoundError, match="none.onnx"):
+        rec.recognize([strokes(300, [(40, 200)])])
+
+
+def test_model_env_override(tiny: CrnnOnnx, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VADDR_CRNN_MODEL", str(tiny.model_path))
+    assert get("crnn").model_path == tiny.model_path  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not BUNDLED.is_file(), reason="bundled model not built yet")
+def test_bundled_model_contract() -> None:
+    rec = CrnnOnnx()
+    import onnxruntime as ort
+
+    charset = rec.charset
+    assert len(charset) == len(set(charset)) and all(len(c) == 1 for c in charset)
+    from vaddr.ocr_backends import preprocess
+
+    assert int(rec.metadata["height"]) == preprocess.HEIGHT
+    sess = ort.InferenceSession(str(BUNDLED), providers=["CPUExecutionProvider"])
+    assert sess.get_inputs()[0].name == "image" and sess.get_outputs()[0].name == "log_probs"
+    x = np.zeros((2, 1, preprocess.HEIGHT, 128), np.float32)
+    (lp,) = sess.run(None, {"image": x})
+    assert lp.shape[0] == 2 and lp.shape[2] == len(charset) + 1
+    np.testing.assert_allclose(np.exp(lp).sum(-1), 1.0, atol=1e-3)  # log-softmax
+
+
+@pytest.mark.skipif(not (BUNDLED.is_file() and SAMPLE.is_file()), reason="bundled model or sample missing")
+def test_bundled_model_reads_the_sample() -> None:
+    rec = CrnnOnnx()
+    (r,) = rec.recognize([SAMPLE], top_k=5)
+    assert len(r.hypotheses[0].text) >= 5
+    assert [h.log_prob for h in r.hypotheses] == sorted((h.log_prob for h in r.hypotheses), reverse=True)
+    assert r.log_probs is not None and r.log_probs.shape[1] == len(rec.charset) + 1

@@ -1,0 +1,269 @@
+"""Synthetic Vietnamese address lines, distributed like the lines people write on forms.
+
+A line is ``[house number / street] [hamlet] ward district province`` in Title Case, with the type
+words (Xã, Huyện, Tp, Thị Trấn, ...) mostly left out, as on the real forms. Names come from the
+gazetteer (``vaddr.gazetteer``: every level of the legacy 3-level scheme and of the 2025 2-level
+scheme); hamlet and street names reuse the gazetteer's name pool. The probabilities below were set by
+looking at aggregate statistics of the real dev labels (share of lines with digits, with hamlet
+prefixes, with Tp, ...; see ``training/compare_stats.py``), never by copying their lines.
+
+Real lines never contain the digit 0 (the organisers randomised numbers with digits 1-9), use
+old-style tone marks (Hoà, Thuỷ) and sometimes carry a random digit inside a word; all three are
+imitated here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_GAZ_DATA = Path(__file__).resolve().parent.parent / "vaddr" / "gazetteer" / "data"
+
+
+@dataclass(frozen=True)
+class U:
+    """The few fields of a gazetteer unit the sampler needs."""
+
+    code: str
+    name: str
+    type: str
+    level: int
+    parent: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Units of one administrative scheme, indexed for top-down sampling."""
+
+    by_code: dict[str, U]
+    wards: tuple[U, ...]
+    districts: tuple[U, ...]
+    provinces: tuple[U, ...]
+
+
+def _from_api(which: str) -> list[U] | None:
+    try:
+        from vaddr import gazetteer  # noqa: PLC0415 - optional: another helper may not have landed it yet
+        gaz = getattr(gazetteer, which)()
+        out = []
+        for lvl in (1, 2, 3):
+            try:
+                units = gaz.units(lvl)
+            except Exception:  # noqa: BLE001 - 2025 scheme has no level 2
+                continue
+            out += [U(u.code, u.name, u.type, u.level, u.parent, tuple(u.aliases)) for u in units]
+        return out or None
+    except Exception:  # noqa: BLE001 - fall back to the data files
+        return None
+
+
+def _from_tsv(which: str) -> list[U]:
+    """Read the gazetteer's generated TSV directly (code, name, type, level, parent, aliases, ...)."""
+    out = []
+    with gzip.open(_GAZ_DATA / f"{which}.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) < 5 or not f[3].isdigit():
+                continue
+            aliases = tuple(a for a in (f[5].split("|") if len(f) > 5 else []) if a)
+            out.append(U(f[0], f[1], f[2], int(f[3]), f[4] or None, aliases))
+    return out
+
+
+@cache
+def scheme(which: str) -> Scheme:
+    """``legacy`` (ward/district/province) or ``current`` (2025: ward/province)."""
+    units = _from_api(which) or _from_tsv(which)
+    by_code = {u.code: u for u in units}
+    return Scheme(
+        by_code,
+        tuple(u for u in units if u.level == 3 and u.parent in by_code),
+        tuple(u for u in units if u.level == 2),
+        tuple(u for u in units if u.level == 1),
+    )
+
+
+@cache
+def name_pool() -> tuple[str, ...]:
+    """Bare names of every unit of both schemes: reused for hamlets and streets."""
+    names = {u.name for w in ("legacy", "current") for u in scheme(w).by_code.values()}
+    return tuple(sorted(n for n in names if not n.isdigit() and len(n) > 2))
+
+
+# ---------------------------------------------------------------- text helpers
+_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_OLD_STYLE = re.compile(rf"([oO])([{_MARKS}])([aAeE])(?=\W|$)|([uU])([{_MARKS}])([yY])(?=\W|$)")
+
+
+def old_style(text: str) -> str:
+    """Move the tone mark of open oa/oe/uy syllables to the last vowel: Hòa -> Hoà, Thủy -> Thuỷ."""
+    def move(m: re.Match[str]) -> str:
+        g = [x for x in m.groups() if x is not None]
+        return g[0] + g[2] + g[1]
+
+    return unicodedata.normalize("NFC", _OLD_STYLE.sub(move, unicodedata.normalize("NFD", text)))
+
+
+def title(text: str) -> str:
+    """Title Case word by word (``str.title`` would capitalise after the digit in ``4a``)."""
+    return " ".join(w[:1].upper() + w[1:].lower() if not w[:1].isdigit() else w.lower() for w in text.split())
+
+
+def initials(name: str) -> str:
+    """``Hai Bà Trưng`` -> ``Hbt``; ``Hồ Chí Minh`` -> ``Hcm`` (ASCII-folded like people write them)."""
+    letters = "".join(unicodedata.normalize("NFD", w)[0] for w in name.split())
+    letters = letters.replace("Đ", "D").replace("đ", "d")
+    return letters[:1].upper() + letters[1:].lower()
+
+
+def number(rng: random.Random, lo_digits: int = 1, hi_digits: int = 2) -> str:
+    """A number written with digits 1-9 only (the real data never has a 0)."""
+    return "".join(rng.choice("123456789") for _ in range(rng.randint(lo_digits, hi_digits)))
+
+
+def _choice(rng: random.Random, table: list[tuple[str, float]]) -> str:
+    return rng.choices([t for t, _ in table], weights=[w for _, w in table])[0]
+
+
+# ---------------------------------------------------------------- parts
+_WARD_TYPES = {
+    "Xã": [("", 0.9), ("Xã", 0.09), ("X", 0.01)],
+    "Phường": [("", 0.62), ("Phường", 0.25), ("P", 0.13)],
+    "Thị trấn": [("", 0.45), ("Thị Trấn", 0.35), ("Tt", 0.2)],
+    "Đặc khu": [("", 0.6), ("Đặc Khu", 0.4)],
+}
+_DISTRICT_TYPES = {
+    "Huyện": [("", 0.95), ("Huyện", 0.04), ("H", 0.01)],
+    "Quận": [("", 0.72), ("Quận", 0.2), ("Q", 0.08)],
+    "Thị xã": [("", 0.35), ("Thị Xã", 0.45), ("Tx", 0.2)],
+    "Thành phố": [("", 0.3), ("Tp", 0.4), ("Thành Phố", 0.3)],
+}
+_PROVINCE_TYPES = {
+    "Tỉnh": [("", 0.985), ("Tỉnh", 0.015)],
+    "Thành phố": [("", 0.6), ("Tp", 0.32), ("Thành Phố", 0.08)],
+}
+
+
+def unit_text(rng: random.Random, u: U, table: dict[str, list[tuple[str, float]]]) -> str:
+    """A unit's name as written: maybe with its type word, maybe abbreviated."""
+    name = u.name.replace(" - ", " ").replace("-", " ")
+    if name.isdigit():  # "Phường 7", "Quận 3" keep their type word; numbers were randomised (no 0)
+        name = number(rng, 1, 2)
+        typ = _choice(rng, [(u.type.title(), 0.85), (u.type[:1], 0.15)])
+        return f"{typ} {name}"
+    if len(name.split()) >= 3 and rng.random() < 0.04:
+        name = initials(name)
+    elif u.aliases and rng.random() < 0.1:
+        alias = rng.choice(u.aliases)
+        name = alias.title() if alias.islower() else alias
+    typ = _choice(rng, table.get(u.type, [("", 1.0)]))
+    return f"{typ} {name}" if typ else name
+
+
+_HAMLET = [
+    ("Thôn {n}", 0.28), ("Xóm {n}", 0.08), ("Ấp {n}", 0.2), ("Tổ {d}", 0.1), ("Tổ Dân Phố {d}", 0.04),
+    ("Tdp {d}", 0.03), ("Tdp{d}", 0.01), ("Khu Phố {d}", 0.06), ("Kp {d}", 0.03), ("Kp{d}", 0.02),
+    ("Khu {d}", 0.05), ("Khóm {d}", 0.02), ("Bản {n}", 0.03), ("Đội {d}", 0.02), ("Khu Vực {d}", 0.02),
+    ("Kv{d}", 0.01), ("{n}", 0.1),
+]
+_STREET = [("{name}", 0.45), ("Đường {name}", 0.2), ("Đường Số {d}", 0.07), ("Ngõ {d}", 0.1),
+           ("Hẻm {d}", 0.05), ("Ngách {d}", 0.03), ("Kdc {name}", 0.03), ("Đường {d}{l}", 0.02),
+           ("", 0.05)]
+
+
+def house_number(rng: random.Random) -> str:
+    """919/4/52, 67b/75, Số 2a, 373k1/24 ..."""
+    parts = [number(rng, 1, 3)]
+    if rng.random() < 0.2:
+        parts[0] += rng.choice("abcdk")
+        if rng.random() < 0.2:
+            parts[0] += number(rng, 1, 1)
+    for _ in range(rng.choices([0, 1, 2], weights=[0.5, 0.38, 0.12])[0]):
+        parts.append(number(rng, 1, 2) + (rng.choice("ab") if rng.random() < 0.05 else ""))
+    text = "/".join(parts)
+    return f"Số {text}" if rng.random() < 0.15 else text
+
+
+def _fill(rng: random.Random, pattern: str) -> str:
+    name = rng.choice(name_pool())
+    n = name if rng.random() < 0.7 else number(rng, 1, 2)
+    return pattern.format(n=n, d=number(rng, 1, 2) + (rng.choice("ab") if rng.random() < 0.05 else ""),
+                          name=name, l=rng.choice("abc"))
+
+
+def prefix(rng: random.Random) -> list[str]:
+    """House number / street / hamlet parts that precede the ward (about 37% of real lines)."""
+    parts: list[str] = []
+    r = rng.random()
+    if r < 0.11:
+        parts.append(house_number(rng))
+        street = _fill(rng, _choice(rng, _STREET))
+        if street:
+            parts.append(street)
+        if rng.random() < 0.3:
+            parts.append(_fill(rng, _choice(rng, _HAMLET)))
+    elif r < 0.40:
+        parts.append(_fill(rng, _choice(rng, _HAMLET)))
+    return parts
+
+
+def _noise_digit(rng: random.Random, words: list[str]) -> list[str]:
+    """The organisers sometimes replaced a letter by a random digit ("Thôn H7ng Vĩ")."""
+    i = rng.randrange(len(words))
+    w = words[i]
+    if len(w) > 2:
+        j = rng.randrange(1, len(w))
+        words[i] = w[:j] + rng.choice("123456789") + w[j + 1:]
+    return words
+
+
+def sample_line(rng: random.Random, max_len: int = 68) -> str:
+    """One synthetic address line."""
+    legacy = rng.random() < 0.85
+    sch = scheme("legacy" if legacy else "current")
+    ward = rng.choice(sch.wards)
+    chain = [ward]
+    parent = sch.by_code.get(ward.parent or "")
+    while parent is not None:
+        chain.append(parent)
+        parent = sch.by_code.get(parent.parent or "")
+    three = [_WARD_TYPES, _DISTRICT_TYPES, _PROVINCE_TYPES]
+    tables = three if len(chain) == 3 else [_WARD_TYPES, _PROVINCE_TYPES]
+    parts = [unit_text(rng, u, t) for u, t in zip(chain, tables, strict=False)]
+    prov = chain[-1]
+    if prov.name == "Hồ Chí Minh" and rng.random() < 0.3:
+        parts[-1] = _choice(rng, [("Tp Hcm", 0.6), ("Hcm", 0.2), ("Tp Hồ Chí Minh", 0.2)])
+    r = rng.random()
+    if r < 0.03:  # only the province, or district + province
+        parts = parts[-1:]
+    elif r < 0.08:
+        parts = parts[-2:]
+    elif r < 0.11 and len(parts) == 3:  # ward + province
+        parts = [parts[0], parts[2]]
+    parts = prefix(rng) + parts
+    words = " ".join(parts).split()
+    if rng.random() < 0.04:
+        words = _noise_digit(rng, words)
+    text = title(" ".join(words))
+    if rng.random() < 0.95:
+        text = old_style(text)
+    while len(text) > max_len and " " in text:
+        text = text.split(" ", 1)[1]
+    text = re.sub("0", lambda _: rng.choice("123456789"), text)
+    return unicodedata.normalize("NFC", text)
+
+
+def main() -> None:
+    rng = random.Random(0)
+    for _ in range(30):
+        print(sample_line(rng))
+
+
+if __name__ == "__main__":
+    main()
