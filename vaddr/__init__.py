@@ -8,8 +8,18 @@
 2-level structure in force since 1 July 2025; `vaddr.pipeline.read()` runs the whole image -> text chain.
 """
 
-from vaddr.corrector import convert, correct
+from typing import Any
+
 from vaddr.types import Address, Alternative, Hypothesis, UnitMatch
 
 __version__ = "0.1.0"
 __all__ = ["Address", "Alternative", "Hypothesis", "UnitMatch", "convert", "correct", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # lazy: `import vaddr.ocr_backends` (or the gazetteer) should not load the corrector and its tables
+    if name in ("correct", "convert"):
+        from vaddr import corrector
+
+        return getattr(corrector, name)
+    raise AttributeError(f"module 'vaddr' has no attribute {name!r}")

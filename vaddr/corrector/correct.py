@@ -104,8 +104,10 @@ def correct(
         tone_used = tone
     log_probs = getattr(data, "log_probs", None)
     charset = getattr(data, "charset", None)
-    if lexicon and log_probs is not None and charset:
-        best = rescore.redecode(line, best, log_probs, charset, tone_used, case)
+    if lexicon and log_probs is not None and charset and line.text == hyp.text:
+        windows = rescore.frame_windows(line.text, log_probs, charset)
+        if windows is not None:
+            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case)
     text, unit_texts = render.render(line, best, tone_used, case)
     spans_valid = True
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can

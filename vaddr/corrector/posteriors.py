@@ -116,3 +116,48 @@ def window_scores(log_probs: np.ndarray, candidates: Sequence[Sequence[int]]) ->
     with np.errstate(divide="ignore"):
         out = np.log(end) + log_scale
     return out
+
+
+def greedy_spans(log_probs: np.ndarray, charset: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The best-path reading and, per character, the first and last frame that emit it (O(T), no search)."""
+    best = log_probs.argmax(axis=1)
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    prev = BLANK
+    for t, k in enumerate(best.tolist()):
+        if k != BLANK and k == prev:
+            spans[-1] = (spans[-1][0], t)
+        elif k != BLANK:
+            text.append(charset[k - 1])
+            spans.append((t, t))
+        prev = k
+    return "".join(text), spans
+
+
+def char_spans(text: str, log_probs: np.ndarray, charset: Sequence[str]) -> list[tuple[int, int]] | None:
+    """Frames of each character of `text`: from the best path when it reads `text`, else forced alignment."""
+    greedy_text, spans = greedy_spans(log_probs, charset)
+    if greedy_text == text:
+        return spans
+    labels = encode(text, {ch: i + 1 for i, ch in enumerate(charset)})
+    return align(log_probs, labels) if labels else None
+
+
+def token_windows(text: str, spans: list[tuple[int, int]], t_len: int) -> list[tuple[int, int, int, int]]:
+    """Per whitespace token of `text`: (char start, char end, first frame, end frame) of the frames between
+    the emissions of the characters around it, i.e. everything the token could have been read from."""
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        t0 = spans[i - 1][1] + 1 if i > 0 else 0
+        t1 = spans[j][0] if j < n else t_len
+        out.append((i, j, t0, max(t0, t1)))
+        i = j
+    return out

@@ -1,9 +1,11 @@
 """Lexicon-constrained re-decoding of the matched units against the recognizer's posteriors.
 
-After the best parse is chosen from the top-k strings, each unit it matched with some doubt (the written span
-is not already a gazetteer spelling) is decoded again: the frames that carry that span are scored, with the CTC
-forward algorithm, against every plausible unit of the same parent (the wards of the matched district, say).
-The unit the image supports best wins, even when no top-k string spelled it. Free text is left as read.
+The top-k strings of a beam search are a thin slice of what the image supports. After the best parse is
+chosen, each unit it matched with some doubt (the written span is not already a gazetteer spelling) is decoded
+again: the frames that carry that span are scored, with the CTC forward algorithm (`posteriors.window_scores`),
+against every plausible unit of the same parent (the wards of the matched district, say). The unit the image
+supports best wins, even when no top-k string spelled it. Free text is left as read: decoding its words
+against a syllable lexicon the same way was tried and lost accuracy on held-out lines (docs/rescoring.md).
 """
 
 from __future__ import annotations
@@ -17,8 +19,16 @@ from rapidfuzz.distance import Levenshtein
 from vaddr.corrector import posteriors, render
 from vaddr.corrector.index import Entry, Group, match_index
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
+from vaddr.rules.text import fold
 
 CANDIDATES = 12  # units per level scored against the frames
+Windows = list[tuple[int, int, int, int]]  # per token: char start, char end, first frame, end frame
+
+
+def frame_windows(text: str, log_probs: np.ndarray, charset: list[str]) -> Windows | None:
+    """The frame window of every token of `text` (best path when it reads `text`, else forced alignment)."""
+    spans = posteriors.char_spans(text, log_probs, charset)
+    return None if spans is None else posteriors.token_windows(text, spans, log_probs.shape[0])
 
 
 def _group_for(level: int, parents: dict[int, LevelMatch], scheme: str) -> Group | None:
@@ -34,11 +44,12 @@ def _group_for(level: int, parents: dict[int, LevelMatch], scheme: str) -> Group
     return index.wards_of_province.get(prov.entry.unit.code) if prov else None
 
 
-def _window(spans: list[tuple[int, int]], a: int, b: int, t_len: int) -> tuple[int, int]:
-    """Frames between the last emission before text[a:b] and the first emission after it."""
-    t0 = spans[a - 1][1] + 1 if a > 0 else 0
-    t1 = spans[b][0] if b < len(spans) else t_len
-    return t0, max(t0, t1)
+def _span_window(windows: Windows, a: int, b: int) -> tuple[int, int] | None:
+    """Frames of the tokens covering characters [a, b)."""
+    covering = [(t0, t1) for s, e, t0, t1 in windows if s < b and e > a]
+    if not covering:
+        return None
+    return covering[0][0], covering[-1][1]
 
 
 def redecode(
@@ -46,30 +57,24 @@ def redecode(
     parse: Parse,
     log_probs: np.ndarray,
     charset: list[str],
+    windows: Windows,
     tone: str,
     case: str,
     scheme: str = "legacy",
 ) -> Parse:
     """The parse with each doubtful unit replaced by the unit of its parent group the frames support best."""
-    if not parse.matches or log_probs.ndim != 2:
+    if not parse.matches:
         return parse
     index = {ch: i + 1 for i, ch in enumerate(charset)}
-    labels = posteriors.encode(line.text, index)
-    if labels is None:
-        return parse
-    spans = posteriors.align(log_probs, labels)
-    if spans is None:
-        return parse
-    t_len = log_probs.shape[0]
     matches = list(parse.matches)
     parents: dict[int, LevelMatch] = {}
     for i, m in enumerate(matches):
         a, b = line.pos[m.start], line.pos[m.end - 1] + 1
         written = line.text[a:b]
-        shown = render.style(m.entry.display, tone, case)
         group = _group_for(m.level, parents, scheme)
-        if written != shown and group is not None:
-            t0, t1 = _window(spans, a, b, t_len)
+        window = _span_window(windows, a, b)
+        if written != render.style(m.entry.display, tone, case) and group is not None and window is not None:
+            t0, t1 = window
             best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case)
             if best is not None and best is not m.entry:
                 key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], _key(best))
@@ -80,7 +85,7 @@ def redecode(
 
 
 def _key(entry: Entry) -> str:
-    return "".join(ch for ch in entry.marked_key if ch.isalnum())
+    return "".join(ch for ch in fold(entry.display.lower()) if ch.isalnum())
 
 
 def _best_entry(
