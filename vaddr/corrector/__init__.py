@@ -10,6 +10,8 @@ def clear_caches() -> None:
     matcher._search.cache_clear()
     render.style.cache_clear()
     render.free_text.cache_clear()
+    render.marks_written.cache_clear()
+    matcher._type_spans.cache_clear()
 
 
 __all__ = ["clear_caches", "convert", "correct"]

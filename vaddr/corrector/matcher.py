@@ -89,7 +89,7 @@ def prepare(text: str) -> Prepared:
     bound[-1] = True
     squeezed = "".join(chars)
     return Prepared(text, squeezed, tuple(pos), tuple(bound), folded != text.lower(),
-                    _type_spans(text, squeezed, pos))
+                    _type_spans(text, squeezed, tuple(pos)))
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +98,8 @@ def _type_prefixes() -> frozenset[str]:
     return frozenset(key[:i] for key, _ in abbreviations.type_keys() for i in range(1, len(key) + 1))
 
 
-def _type_spans(text: str, squeezed: str, pos: list[int]) -> tuple[tuple[int, int, str], ...]:
+@lru_cache(maxsize=4096)
+def _type_spans(text: str, squeezed: str, pos: tuple[int, ...]) -> tuple[tuple[int, int, str], ...]:
     """Where the writer wrote a unit-type word of two letters or more ("Huyện", "Thành Phố", "Tp")."""
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     words = [text[a:b] for a, b in tokens]

@@ -66,6 +66,7 @@ def style(text: str, tone: str, case: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def marks_written(text: str) -> bool:
     """Whether the line was written with diacritics (most Vietnamese words carry one).
 
