@@ -131,3 +131,11 @@ VIET = st.sampled_from(
 def test_idempotent_on_address_like_text(text: str) -> None:
     first = correct(text).text
     assert correct(first).text == first
+
+
+def test_lines_already_in_the_2025_structure_are_read_as_such() -> None:
+    # Phường Bến Thành exists in both; "Phường Sài Gòn" only since 2025 (it merged Bến Thành and others)
+    a = correct("12 Phường Sài Gòn Tp Hồ Chí Minh", scheme="2025")
+    assert a.scheme == "2025" and a.ward is not None and a.ward.name == "Sài Gòn"
+    assert a.text == "12 Phường Sài Gòn Tp Hồ Chí Minh"
+    assert correct("12 Phường Sài Gòn Tp Hồ Chí Minh").scheme == "legacy"

@@ -91,13 +91,19 @@ def correct(
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
     hyps = _as_hypotheses(data)
-    scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis]] = []
+    # A line may already be written in the 2025 structure (ward + province): with scheme="2025" it is also
+    # read against the 2025 units, the legacy reading winning ties since forms mostly predate the reform.
+    schemes = ("legacy",) if scheme == "legacy" else ("legacy", "2025")
+    scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
         line = matcher.prepare(hyp.text)
-        for p in matcher.parse(line, limit=2):
-            scored.append((p.score * WEIGHTS.structure + hyp.log_prob * WEIGHTS.log_prob, line, p, hyp))
+        for sch in schemes:
+            tie = 0.0 if sch == "legacy" else -0.5
+            for p in matcher.parse(line, sch, limit=2):
+                score = p.score * WEIGHTS.structure + hyp.log_prob * WEIGHTS.log_prob + tie
+                scored.append((score, line, p, hyp, sch))
     scored.sort(key=lambda t: -t[0])
-    _, line, best, hyp = scored[0]
+    _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
         tone_used = tone_style(line.text) or "old"
     else:
@@ -107,7 +113,7 @@ def correct(
     if lexicon and log_probs is not None and charset and line.text == hyp.text:
         windows = rescore.frame_windows(line.text, log_probs, charset)
         if windows is not None:
-            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case)
+            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as)
     text, unit_texts = render.render(line, best, tone_used, case)
     spans_valid = True
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
@@ -116,7 +122,7 @@ def correct(
         if text == line.text:
             break
         again = matcher.prepare(text)
-        best_again = matcher.parse(again, limit=1)[0]
+        best_again = matcher.parse(again, parsed_as, limit=1)[0]
         text_again, texts_again = render.render(again, best_again, tone_used, case)
         if text_again == text:
             break
@@ -133,7 +139,7 @@ def correct(
         remainder = text
     alts: list[Alternative] = []
     seen = {text}
-    for score, alt_line, alt_parse, _ in scored[1:]:
+    for score, alt_line, alt_parse, _, _ in scored[1:]:
         if len(alts) >= alternatives:
             break
         alt_text, _ = render.render(alt_line, alt_parse, tone_used, case)
@@ -146,11 +152,11 @@ def correct(
         input=hyps[0].text,
         remainder=remainder,
         confidence=_confidence(best),
-        scheme="legacy",
+        scheme=parsed_as,  # type: ignore[arg-type]
         alternatives=alts,
         **units,
     )
-    if scheme == "2025":
+    if scheme == "2025" and parsed_as == "legacy":
         return convert(result, tone=tone_used, case=case)
     return result
 
