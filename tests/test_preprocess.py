@@ -79,3 +79,63 @@ def test_batch_pads_with_zero() -> None:
 def test_deterministic() -> None:
     img, _ = _form(seed=3)
     assert np.array_equal(P.prepare(img), P.prepare(img))
+
+
+def _runs_reference(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Naive definition of ``_runs``: set where some window of ``length`` that is >= 92 % set covers it."""
+    m = np.moveaxis(mask, axis, 1)
+    out = np.zeros_like(m)
+    n = m.shape[1]
+    if length > 1 and n >= length:
+        for s in range(n - length + 1):
+            full = m[:, s: s + length].sum(axis=1) >= int(0.92 * length)
+            out[full, s: s + length] = True
+    return np.moveaxis(out, 1, axis)
+
+
+def test_runs_matches_the_naive_definition() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        h, w = (int(v) for v in rng.integers(1, 40, 2))
+        mask = rng.random((h, w)) < rng.uniform(0.3, 0.99)
+        for axis in (0, 1):
+            for length in (1, 2, 5, 12, 41):
+                assert np.array_equal(P._runs(mask, length, axis), _runs_reference(mask, length, axis))
+
+
+def test_grow_is_a_one_axis_dilation() -> None:
+    rng = np.random.default_rng(8)
+    mask = rng.random((9, 13)) < 0.1
+    for axis in (0, 1):
+        for r in (0, 1, 2, 20):
+            got = P._grow(mask, r, axis)
+            m = np.moveaxis(mask, axis, 0)
+            want = np.zeros_like(m)
+            for i in range(m.shape[0]):
+                want[i] = m[max(0, i - r): i + r + 1].any(axis=0)
+            assert np.array_equal(got, np.moveaxis(want, 0, axis))
+
+
+def test_max_filter_equals_pillow() -> None:
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(9)
+    for _ in range(40):
+        h, w = (int(v) for v in rng.integers(1, 30, 2))
+        a = rng.integers(0, 256, (h, w), dtype=np.uint8)
+        for size in (3, 5):
+            ref = np.asarray(Image.fromarray(a).filter(ImageFilter.MaxFilter(size)))
+            assert np.array_equal(P._max_filter(a, size), ref)
+
+
+def test_uint8_fast_path_is_identical_to_the_float_path() -> None:
+    """``prepare`` on uint8 takes an integer shortcut; it must give exactly the generic float result."""
+    imgs = [_form(seed=s)[0] for s in range(3)]
+    imgs += [np.full((115, 1840), 220, np.uint8), np.zeros((115, 1840), np.uint8), np.full((3, 500), 9, np.uint8)]
+    for img in imgs:
+        fast = P.prepare(img)
+        g = img.astype(np.float32)
+        ink = P.ink_map(g)
+        t, b, lft, r = P.text_box(ink)
+        assert np.array_equal(P._prepare_crop_u8(img), ink[t:b, lft:r])
+        assert np.array_equal(fast, P.prepare(g))
