@@ -1,10 +1,10 @@
 """Fit the weights of the corrector's joint score on held-out synthetic lines.
 
 The corrector picks, among the recognizer's top-k readings and their parses, the one maximising
-``structure * structure_score + log_prob * recognizer_log_prob``. Only the ratio matters, so structure is
-fixed at 1 and the log-probability weight is chosen by grid search to maximise the Kalapa score on the second
-shard of the synthetic validation cache (lines that training neither learns from nor evaluates on; the real
-held-out writers stay untouched for reporting).
+``structure * structure_score + log_prob * recognizer_log_prob - unknown_word * words_not_in_the_lexicon``.
+Structure is fixed at 1; the two other weights are chosen by grid search to maximise the Kalapa score on the
+second shard of the synthetic validation cache (lines that training never learns from; the real held-out
+writers stay untouched for reporting).
 
     python -m training.fit_rescoring [--top-k 10] [--write]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-import vaddr.corrector.correct as correct_module
+import vaddr.corrector.weights as weights_module
 from vaddr.corrector import correct
 from vaddr.corrector.weights import Weights
 from vaddr.metrics import summarize
@@ -29,7 +29,8 @@ from vaddr.ocr_backends.onnx_crnn import CrnnOnnx
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARD = ROOT / "training" / "cache" / "synth_val" / "shard_200001000.npz"
-GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
+LOG_PROB_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
+UNKNOWN_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
 WEIGHTS_FILE = ROOT / "vaddr" / "corrector" / "weights.py"
 
 
@@ -66,22 +67,26 @@ def main(argv: list[str] | None = None) -> int:
     images, labels = load_lines(SHARD, args.limit)
     recs = recognitions(images, args.top_k)
     results = {}
-    for w in GRID:
-        correct_module.WEIGHTS = Weights(structure=1.0, log_prob=w)
-        preds = [correct(r).text for r in recs]
-        results[w] = summarize(preds, labels)
-        print(f"log_prob weight {w:5.2f}: kalapa {results[w]['kalapa']:.4f}  exact {results[w]['exact']:.1%}"
-              f"  cer {results[w]['cer']:.2%}")
-    best = max(GRID, key=lambda w: (results[w]["kalapa"], -abs(w - 1.0)))
-    print(f"best log_prob weight: {best} (structure 1.0) on {len(labels)} lines, top-{args.top_k}")
+    for lp in LOG_PROB_GRID:
+        for unk in UNKNOWN_GRID:
+            weights_module.WEIGHTS = Weights(structure=1.0, log_prob=lp, unknown_word=unk)
+            preds = [correct(r).text for r in recs]
+            results[(lp, unk)] = summarize(preds, labels)
+            r = results[(lp, unk)]
+            print(f"log_prob {lp:4.2f} unknown_word {unk:4.2f}: kalapa {r['kalapa']:.4f}  exact {r['exact']:.1%}"
+                  f"  cer {r['cer']:.2%}", flush=True)
+    best = max(results, key=lambda k: (results[k]["kalapa"], -abs(k[0] - 1.0), -k[1]))
+    print(f"best: log_prob {best[0]}, unknown_word {best[1]} (structure 1.0) on {len(labels)} lines, top-{args.top_k}")
     if args.write:
         WEIGHTS_FILE.write_text(
             '"""Weights of the joint score: recognizer log-probability vs address structure.\n\n'
             "Fitted by `python -m training.fit_rescoring --write` (grid search on the Kalapa score of "
-            f"{len(labels)} held-out\nsynthetic lines, top-{args.top_k}); only their ratio matters.\n"
+            f"{len(labels)} held-out\nsynthetic lines, top-{args.top_k}); only their ratios matter.\n"
             '"""\n\nfrom __future__ import annotations\n\nfrom dataclasses import dataclass\n\n\n'
             "@dataclass(frozen=True)\nclass Weights:\n    structure: float = 1.0\n"
-            f"    log_prob: float = {best}\n\n\nWEIGHTS = Weights()\n",
+            f"    log_prob: float = {best[0]}\n"
+            f"    unknown_word: float = {best[1]}  # per word of the line that is no known Vietnamese spelling\n"
+            "\n\nWEIGHTS = Weights()\n",
             encoding="utf-8",
         )
         print(f"wrote {WEIGHTS_FILE}")

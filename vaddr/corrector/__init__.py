@@ -1,6 +1,6 @@
 """The address corrector: `correct()` turns a noisy line (or a recognizer's top-k) into a valid address."""
 
-from vaddr.corrector.correct import convert, correct
+from vaddr.corrector.api import convert, correct
 
 
 def clear_caches() -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 class Weights:
     structure: float = 1.0
     log_prob: float = 1.0
+    unknown_word: float = 0.0  # per word of the line that is no known Vietnamese spelling
 
 
 WEIGHTS = Weights()

@@ -104,6 +104,11 @@ class Vocabulary:
         key = tuple(fold(w) for w in text.lower().split())
         return dict(self._forms.get(key, {}))
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` (any case or tone style) is a known spelling: a plausible Vietnamese syllable here."""
+        lower = to_new_style(word.lower())
+        return lower in self._forms.get((fold(lower),), ())
+
     def best(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The dominant spelling (as words) of a folded key, or None if unknown or ambiguous."""
         try:

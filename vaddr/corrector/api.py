@@ -2,7 +2,8 @@
 
 It accepts one string or a recognizer's ranked hypotheses. Each hypothesis is parsed against the gazetteer;
 the winner maximises recognizer log-probability plus a weighted structure score (how much of the line is
-explained by a consistent province/district/ward chain). The weights live in `weights.py`, fitted on data.
+explained by a consistent province/district/ward chain) minus a cost per word that is no known spelling. The
+weights live in `weights.py`, fitted on data (`training/fit_rescoring.py`), and are read at call time.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from vaddr.corrector import matcher, render, rescore
-from vaddr.corrector.weights import WEIGHTS
+from vaddr.corrector import matcher, render, rescore, weights
+from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import normalize, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
 
@@ -43,6 +44,12 @@ def _as_hypotheses(data: Any) -> list[Hypothesis]:
     if not out:
         raise ValueError("correct() got an empty list of hypotheses")
     return out
+
+
+def _unknown_words(text: str) -> int:
+    """Words of letters that are no known spelling: a reading full of them is less likely Vietnamese."""
+    vocab = default_vocabulary()
+    return sum(1 for w in text.split() if w.isalpha() and not vocab.knows(w))
 
 
 def _confidence(parse: matcher.Parse) -> float:
@@ -99,8 +106,14 @@ def correct(
         line = matcher.prepare(hyp.text)
         for sch in schemes:
             tie = 0.0 if sch == "legacy" else -0.5
+            unknown = _unknown_words(line.text) if len(hyps) > 1 else 0
             for p in matcher.parse(line, sch, limit=2):
-                score = p.score * WEIGHTS.structure + hyp.log_prob * WEIGHTS.log_prob + tie
+                score = (
+                    p.score * weights.WEIGHTS.structure
+                    + hyp.log_prob * weights.WEIGHTS.log_prob
+                    - unknown * weights.WEIGHTS.unknown_word
+                    + tie
+                )
                 scored.append((score, line, p, hyp, sch))
     scored.sort(key=lambda t: -t[0])
     _, line, best, hyp, parsed_as = scored[0]
