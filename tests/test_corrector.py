@@ -138,4 +138,5 @@ def test_lines_already_in_the_2025_structure_are_read_as_such() -> None:
     a = correct("12 Phường Sài Gòn Tp Hồ Chí Minh", scheme="2025")
     assert a.scheme == "2025" and a.ward is not None and a.ward.name == "Sài Gòn"
     assert a.text == "12 Phường Sài Gòn Tp Hồ Chí Minh"
-    assert correct("12 Phường Sài Gòn Tp Hồ Chí Minh").scheme == "legacy"
+    assert correct("12 Phường Sài Gòn Tp Hồ Chí Minh").scheme == "2025"  # whatever the option says
+    assert correct("Tổ 9 Trần Phú Hoàng Mai Hà Nội").scheme == "legacy"

@@ -46,6 +46,11 @@ def _as_hypotheses(data: Any) -> list[Hypothesis]:
     return out
 
 
+def _clean_chain(parse: matcher.Parse) -> bool:
+    """Province, district and ward all matched without an edit: no other reading can beat it."""
+    return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
+
+
 def _unknown_words(text: str) -> int:
     """Words of letters that are no known spelling: a reading full of them is less likely Vietnamese."""
     vocab = default_vocabulary()
@@ -89,8 +94,9 @@ def correct(
 
     `data` is a string, or a recognizer's hypotheses as (text, log_prob) pairs / `Hypothesis` objects / an
     object with a `.hypotheses` list (best first). `tone="auto"` keeps the writer's tone placement ("Hoà" vs
-    "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts the
-    result to the two-level structure in force since 1 July 2025. Never raises on odd text: a line with nothing
+    "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts a
+    legacy reading to the two-level structure in force since 1 July 2025; a line already written in that
+    structure is read as such whatever `scheme` says (`Address.scheme` tells which). Never raises on odd text: a line with nothing
     recognisable comes back normalised, with low confidence.
 
     When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
@@ -98,16 +104,20 @@ def correct(
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
     hyps = _as_hypotheses(data)
-    # A line may already be written in the 2025 structure (ward + province): with scheme="2025" it is also
-    # read against the 2025 units, the legacy reading winning ties since forms mostly predate the reform.
-    schemes = ("legacy",) if scheme == "legacy" else ("legacy", "2025")
+    # A line may be written in either structure. It is read against the legacy units first; unless that
+    # gives a clean three-level chain it is also read against the 2025 units (ward + province), the legacy
+    # reading winning ties since most forms predate the reform.
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
         line = matcher.prepare(hyp.text)
-        for sch in schemes:
+        unknown = _unknown_words(line.text) if len(hyps) > 1 else 0
+        legacy = matcher.parse(line, "legacy", limit=2)
+        readings = [("legacy", legacy)]
+        if scheme == "2025" or not _clean_chain(legacy[0]):
+            readings.append(("2025", matcher.parse(line, "2025", limit=2)))
+        for sch, parses in readings:
             tie = 0.0 if sch == "legacy" else -0.5
-            unknown = _unknown_words(line.text) if len(hyps) > 1 else 0
-            for p in matcher.parse(line, sch, limit=2):
+            for p in parses:
                 score = (
                     p.score * weights.WEIGHTS.structure
                     + hyp.log_prob * weights.WEIGHTS.log_prob
