@@ -96,8 +96,8 @@ def correct(
     object with a `.hypotheses` list (best first). `tone="auto"` keeps the writer's tone placement ("Hoà" vs
     "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts a
     legacy reading to the two-level structure in force since 1 July 2025; a line already written in that
-    structure is read as such whatever `scheme` says (`Address.scheme` tells which). Never raises on odd text: a line with nothing
-    recognisable comes back normalised, with low confidence.
+    structure is read as such whatever `scheme` says (`Address.scheme` tells which). Never raises on odd
+    text: a line with nothing recognisable comes back normalised, with low confidence.
 
     When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`
