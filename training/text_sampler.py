@@ -14,15 +14,11 @@ imitated here.
 
 from __future__ import annotations
 
-import gzip
 import random
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-
-_GAZ_DATA = Path(__file__).resolve().parent.parent / "vaddr" / "gazetteer" / "data"
 
 
 @dataclass(frozen=True)
@@ -47,39 +43,17 @@ class Scheme:
     provinces: tuple[U, ...]
 
 
-def _from_api(which: str) -> list[U] | None:
-    try:
-        from vaddr import gazetteer  # noqa: PLC0415 - optional: another helper may not have landed it yet
-        gaz = getattr(gazetteer, which)()
-        out = []
-        for lvl in (1, 2, 3):
-            try:
-                units = gaz.units(lvl)
-            except Exception:  # noqa: BLE001 - 2025 scheme has no level 2
-                continue
-            out += [U(u.code, u.name, u.type, u.level, u.parent, tuple(u.aliases)) for u in units]
-        return out or None
-    except Exception:  # noqa: BLE001 - fall back to the data files
-        return None
+def _units(which: str) -> list[U]:
+    from vaddr import gazetteer
 
-
-def _from_tsv(which: str) -> list[U]:
-    """Read the gazetteer's generated TSV directly (code, name, type, level, parent, aliases, ...)."""
-    out = []
-    with gzip.open(_GAZ_DATA / f"{which}.tsv.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            f = line.rstrip("\n").split("\t")
-            if len(f) < 5 or not f[3].isdigit():
-                continue
-            aliases = tuple(a for a in (f[5].split("|") if len(f) > 5 else []) if a)
-            out.append(U(f[0], f[1], f[2], int(f[3]), f[4] or None, aliases))
-    return out
+    gaz = getattr(gazetteer, which)()
+    return [U(u.code, u.name, u.type, u.level, u.parent, tuple(u.aliases)) for lvl in (1, 2, 3) for u in gaz.units(lvl)]
 
 
 @cache
 def scheme(which: str) -> Scheme:
     """``legacy`` (ward/district/province) or ``current`` (2025: ward/province)."""
-    units = _from_api(which) or _from_tsv(which)
+    units = _units(which)
     by_code = {u.code: u for u in units}
     return Scheme(
         by_code,
