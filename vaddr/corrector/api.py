@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from vaddr.corrector import matcher, render, rescore, weights
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import normalize, tone_style
+from vaddr.rules.text import tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
@@ -193,4 +193,4 @@ def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOpti
     return to_2025(address, tone=tone, case=case)
 
 
-__all__ = ["correct", "convert", "normalize"]
+__all__ = ["correct", "convert"]

@@ -18,20 +18,6 @@ from vaddr.gazetteer import Unit
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, to_new_style
 
-# Unit types a written type word may announce; used to reward agreement ("Q 3" -> Quận) and to refuse
-# bare numbers without one ("3" alone is no ward).
-LEVEL_OF_TYPE = {
-    "Tỉnh": 1,
-    "Thành phố": 1,  # also level 2: handled by TYPE_LEVELS below
-    "Quận": 2,
-    "Huyện": 2,
-    "Thị xã": 2,
-    "Phường": 3,
-    "Xã": 3,
-    "Thị trấn": 3,
-    "Đặc khu": 3,
-}
-
 
 def squeeze(text: str) -> str:
     """Folded key without spaces or punctuation: the form every comparison uses."""
@@ -98,7 +84,6 @@ class MatchIndex:
     wards_of_district: dict[str, Group]
     wards_of_province: dict[str, Group]
     all_districts: Group
-    province_of: dict[str, str]  # any unit code -> its province code
 
 
 def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
@@ -132,7 +117,6 @@ def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
     wards_of_district: dict[str, Group] = {}
     wards_of_province: dict[str, Group] = {}
     all_districts = Group()
-    province_of: dict[str, str] = {}
 
     def add_all(group: Group, unit: Unit) -> None:
         for key, entry in _entries_for(unit):
@@ -140,21 +124,17 @@ def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
 
     for prov in gaz.units(1):
         add_all(provinces, prov)
-        province_of[prov.code] = prov.code
         in_province = wards_of_province.setdefault(prov.code, Group())
         for child in gaz.children(prov.code):
-            province_of.setdefault(child.code, prov.code)
             if child.level == 3:  # 2025 scheme: wards hang directly under the province
                 add_all(in_province, child)
                 continue
             add_all(districts_of.setdefault(prov.code, Group()), child)
             add_all(all_districts, child)
             for ward in gaz.children(child.code):
-                province_of.setdefault(ward.code, prov.code)
                 add_all(wards_of_district.setdefault(child.code, Group()), ward)
                 add_all(in_province, ward)
-    return MatchIndex(scheme, provinces, districts_of, wards_of_district, wards_of_province, all_districts,
-                      province_of)
+    return MatchIndex(scheme, provinces, districts_of, wards_of_district, wards_of_province, all_districts)
 
 
 @cache

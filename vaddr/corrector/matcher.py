@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
+from vaddr.corrector.index import Entry, Group, MatchIndex, match_index, squeeze
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, normalize, to_new_style
 
@@ -107,7 +107,7 @@ def _type_spans(text: str, squeezed: str, pos: tuple[int, ...]) -> tuple[tuple[i
     start_of = {p: i for i, p in enumerate(pos)}
     prefixes = _type_prefixes()
     for i in range(len(words)):
-        if "".join(ch for ch in fold(words[i]) if ch.isalnum()) not in prefixes:
+        if squeeze(words[i]) not in prefixes:
             continue
         found = abbreviations.unit_type_of(words, i)
         if found is None:

@@ -17,9 +17,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector import posteriors, render
-from vaddr.corrector.index import Entry, Group, match_index
+from vaddr.corrector.index import Entry, Group, match_index, squeeze
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
-from vaddr.rules.text import fold
 
 CANDIDATES = 12  # units per level scored against the frames
 Windows = list[tuple[int, int, int, int]]  # per token: char start, char end, first frame, end frame
@@ -77,15 +76,11 @@ def redecode(
             t0, t1 = window
             best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case)
             if best is not None and best is not m.entry:
-                key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], _key(best))
+                key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], squeeze(best.display))
                 m = dataclasses.replace(m, entry=best, edits=max(1, key_dist))
                 matches[i] = m
         parents[m.level] = m
     return Parse(parse.score, tuple(matches))
-
-
-def _key(entry: Entry) -> str:
-    return "".join(ch for ch in fold(entry.display.lower()) if ch.isalnum())
 
 
 def _best_entry(

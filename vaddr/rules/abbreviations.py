@@ -155,6 +155,9 @@ def _agrees(written: list[str], ref: tuple[str, ...]) -> bool:
 
 
 def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
+    """Longest table row of `kind` starting at ``tokens[i]`` (None also for an index out of range)."""
+    if i < 0 or i >= len(tokens):
+        return None
     index, _, _, max_n = _tables()
     for n in range(min(max_n, len(tokens) - i), 0, -1):
         window = tokens[i : i + n]
@@ -176,8 +179,6 @@ def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
     ``unit_type_of("Vạn Thắng H Ba Vì".split(), 2) -> TypeMatch("Huyện", 1, ("district",), True)``.
     Single letters (t, h, p, q, x, f) are ambiguous with initials; the caller weighs them by context.
     """
-    if i < 0 or i >= len(tokens):
-        return None
     hit = _lookup(tokens, i, "type")
     if hit is None:
         return None
@@ -211,8 +212,6 @@ def split_glued(token: str) -> tuple[TypeMatch, str] | None:
 
 def address_word_of(tokens: list[str], i: int) -> WordMatch | None:
     """Whether a free-text address word starts at ``tokens[i]``: Thôn, Xóm, Ấp, Khu Phố / Kp, Tdp, Đường."""
-    if i < 0 or i >= len(tokens):
-        return None
     hit = _lookup(tokens, i, "word")
     if hit is None:
         return None
@@ -222,8 +221,6 @@ def address_word_of(tokens: list[str], i: int) -> WordMatch | None:
 
 def name_abbreviation_of(tokens: list[str], i: int) -> NameMatch | None:
     """Whether a well-known name abbreviation starts at ``tokens[i]``: hcm, tphcm, sg, hn, brvt, hbt."""
-    if i < 0 or i >= len(tokens):
-        return None
     hit = _lookup(tokens, i, "name")
     if hit is None:
         return None
