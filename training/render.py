@@ -20,6 +20,7 @@ import io
 import json
 import math
 import random
+import time
 from functools import cache
 from multiprocessing import Pool
 from pathlib import Path
@@ -205,13 +206,20 @@ def _shard(args: tuple[int, int, str]) -> str:
         images.append(x)
     widths = np.array([x.shape[1] for x in images], np.int32)
     path = Path(out) / f"shard_{start:09d}.npz"
-    np.savez(path, pixels=np.concatenate([x.ravel() for x in images]), widths=widths,
+    tmp = path.with_name(f"tmp_{path.name}")  # renamed when complete: a stopped run leaves no torn shard
+    np.savez(tmp, pixels=np.concatenate([x.ravel() for x in images]), widths=widths,
              labels=np.array(labels), height=preprocess.HEIGHT)
+    tmp.replace(path)
     return str(path)
 
 
-def generate(count: int, seed: int, out: Path, workers: int = 2, shard_size: int = 1000) -> list[str]:
-    """Render ``count`` samples with seeds ``seed*10**8 + i`` into .npz shards (skips finished shards)."""
+def generate(count: int, seed: int, out: Path, workers: int = 2, shard_size: int = 1000,
+             max_seconds: float | None = None) -> list[str]:
+    """Render ``count`` samples with seeds ``seed*10**8 + i`` into .npz shards (skips finished shards).
+
+    ``max_seconds`` stops early (whole shards only), for a fixed time slot on a borrowed GPU machine.
+    """
+    t0 = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     base = seed * 10**8
     jobs = [(base + i, min(shard_size, count - i), str(out)) for i in range(0, count, shard_size)]
@@ -219,7 +227,8 @@ def generate(count: int, seed: int, out: Path, workers: int = 2, shard_size: int
     (out / "meta.json").write_text(json.dumps({"count": count, "seed": seed, "shard_size": shard_size}))
     with Pool(workers) as pool:
         for _ in tqdm(pool.imap_unordered(_shard, todo), total=len(todo), unit="shard", desc="render"):
-            pass
+            if max_seconds is not None and time.monotonic() - t0 > max_seconds:
+                break  # leaving the with-block terminates the pool
     return sorted(str(p) for p in out.glob("shard_*.npz"))
 
 
@@ -230,8 +239,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--shard-size", type=int, default=1000)
     ap.add_argument("--out", type=Path, default=CACHE / "synth")
+    ap.add_argument("--max-seconds", type=float, default=None, help="stop after this long (whole shards kept)")
     a = ap.parse_args()
-    generate(a.count, a.seed, a.out, a.workers, a.shard_size)
+    generate(a.count, a.seed, a.out, a.workers, a.shard_size, a.max_seconds)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,19 @@ class U:
     aliases: tuple[str, ...]
 
 
+#: Centrally-run cities hold far more people (and form writers) than their share of wards: drawn
+#: this much more often, so that Hồ Chí Minh / Hà Nội lines are as common as in the real statistics.
+CITIES = ("Hồ Chí Minh", "Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ")
+URBAN_SHARE = 0.12
+
+
 @dataclass(frozen=True)
 class Scheme:
     """Units of one administrative scheme, indexed for top-down sampling."""
 
     by_code: dict[str, U]
     wards: tuple[U, ...]
+    urban_wards: tuple[U, ...]
     districts: tuple[U, ...]
     provinces: tuple[U, ...]
 
@@ -55,9 +62,17 @@ def scheme(which: str) -> Scheme:
     """``legacy`` (ward/district/province) or ``current`` (2025: ward/province)."""
     units = _units(which)
     by_code = {u.code: u for u in units}
+    wards = tuple(u for u in units if u.level == 3 and u.parent in by_code)
+
+    def province(u: U) -> U:
+        while u.parent in by_code:
+            u = by_code[u.parent]  # type: ignore[index]
+        return u
+
     return Scheme(
         by_code,
-        tuple(u for u in units if u.level == 3 and u.parent in by_code),
+        wards,
+        tuple(u for u in wards if province(u).name in CITIES),
         tuple(u for u in units if u.level == 2),
         tuple(u for u in units if u.level == 1),
     )
@@ -107,20 +122,20 @@ def _choice(rng: random.Random, table: list[tuple[str, float]]) -> str:
 
 # ---------------------------------------------------------------- parts
 _WARD_TYPES = {
-    "Xã": [("", 0.9), ("Xã", 0.09), ("X", 0.01)],
+    "Xã": [("", 0.94), ("Xã", 0.05), ("X", 0.01)],
     "Phường": [("", 0.62), ("Phường", 0.25), ("P", 0.13)],
-    "Thị trấn": [("", 0.45), ("Thị Trấn", 0.35), ("Tt", 0.2)],
+    "Thị trấn": [("", 0.25), ("Thị Trấn", 0.5), ("Tt", 0.25)],
     "Đặc khu": [("", 0.6), ("Đặc Khu", 0.4)],
 }
 _DISTRICT_TYPES = {
-    "Huyện": [("", 0.95), ("Huyện", 0.04), ("H", 0.01)],
+    "Huyện": [("", 0.98), ("Huyện", 0.015), ("H", 0.005)],
     "Quận": [("", 0.72), ("Quận", 0.2), ("Q", 0.08)],
     "Thị xã": [("", 0.35), ("Thị Xã", 0.45), ("Tx", 0.2)],
     "Thành phố": [("", 0.3), ("Tp", 0.4), ("Thành Phố", 0.3)],
 }
 _PROVINCE_TYPES = {
     "Tỉnh": [("", 0.985), ("Tỉnh", 0.015)],
-    "Thành phố": [("", 0.6), ("Tp", 0.32), ("Thành Phố", 0.08)],
+    "Thành phố": [("", 0.45), ("Tp", 0.33), ("Thành Phố", 0.22)],
 }
 
 
@@ -172,17 +187,17 @@ def _fill(rng: random.Random, pattern: str) -> str:
 
 
 def prefix(rng: random.Random) -> list[str]:
-    """House number / street / hamlet parts that precede the ward (about 37% of real lines)."""
+    """House number / street / hamlet parts that precede the ward (about half of real lines)."""
     parts: list[str] = []
     r = rng.random()
-    if r < 0.11:
+    if r < 0.14:
         parts.append(house_number(rng))
         street = _fill(rng, _choice(rng, _STREET))
         if street:
             parts.append(street)
         if rng.random() < 0.3:
             parts.append(_fill(rng, _choice(rng, _HAMLET)))
-    elif r < 0.40:
+    elif r < 0.52:
         parts.append(_fill(rng, _choice(rng, _HAMLET)))
     return parts
 
@@ -201,7 +216,7 @@ def sample_line(rng: random.Random, max_len: int = 68) -> str:
     """One synthetic address line."""
     legacy = rng.random() < 0.85
     sch = scheme("legacy" if legacy else "current")
-    ward = rng.choice(sch.wards)
+    ward = rng.choice(sch.urban_wards if rng.random() < URBAN_SHARE else sch.wards)
     chain = [ward]
     parent = sch.by_code.get(ward.parent or "")
     while parent is not None:
@@ -214,11 +229,11 @@ def sample_line(rng: random.Random, max_len: int = 68) -> str:
     if prov.name == "Hồ Chí Minh" and rng.random() < 0.3:
         parts[-1] = _choice(rng, [("Tp Hcm", 0.6), ("Hcm", 0.2), ("Tp Hồ Chí Minh", 0.2)])
     r = rng.random()
-    if r < 0.03:  # only the province, or district + province
+    if r < 0.01:  # only the province, or district + province
         parts = parts[-1:]
-    elif r < 0.08:
+    elif r < 0.04:
         parts = parts[-2:]
-    elif r < 0.11 and len(parts) == 3:  # ward + province
+    elif r < 0.07 and len(parts) == 3:  # ward + province
         parts = [parts[0], parts[2]]
     parts = prefix(rng) + parts
     words = " ".join(parts).split()

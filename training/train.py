@@ -10,6 +10,12 @@ Evaluates greedy decoding on the synthetic validation set and the held-out real 
 folder and resumes from ``last.pt`` with ``--resume``.
 
     .venv/bin/python -m training.train --run crnn32 --steps 9000 --batch 32 --threads 2 --seed 1
+
+On a GPU, ``--workers N`` moves augmentation and batching into N loader processes (each with its own
+seeded mixer, so a run is still determined by its seed and worker count), and ``--budget-min M`` sizes
+the run to a fixed time slot: ``--warm-steps`` steps at the warm-up learning rate measure the speed, then
+the one-cycle schedule is laid over the number of steps that fits (logged, so that ``--steps`` can
+repeat it). ``--out-dir`` receives weights-only copies of ``best``/``last`` and the log.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import random
 import shlex
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -142,6 +150,29 @@ class Mixer:
         return [p[0] for p in b], [p[1] for p in b]
 
 
+class BatchStream(torch.utils.data.IterableDataset):
+    """Batches for steps ``[start, stop)``, split round-robin over the loader's workers.
+
+    Worker ``w`` of ``n`` makes the batches of steps ``start + w, start + w + n, ...`` with its own mixer
+    seeded from (seed, start, w); the loader hands batches back in step order, so the stream depends
+    only on the seed and the worker count.
+    """
+
+    def __init__(self, synth: LineSet, real: LineSet | None, batch: int, seed: int, start: int, stop: int,
+                 share: Callable[[int], float]) -> None:
+        super().__init__()
+        self.synth, self.real, self.batch, self.seed = synth, real, batch, seed
+        self.start, self.stop, self.share = start, stop, share
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, ...]]:
+        cv2.setNumThreads(1)  # one core per loader process
+        info = torch.utils.data.get_worker_info()
+        wid, nw = (info.id, info.num_workers) if info is not None else (0, 1)
+        mixer = Mixer(self.synth, self.real, self.batch, self.seed * 1_000_003 + self.start * 101 + wid)
+        for step in range(self.start + wid, self.stop, nw):
+            yield make_batch(*mixer.next(self.share(step)))
+
+
 @torch.no_grad()
 def predict(model: nn.Module, data: LineSet, device: str, batch: int = 64) -> list[str]:
     """Greedy CTC decoding of every line (batched by width)."""
@@ -169,11 +200,12 @@ def real_share_at(step: int, steps: int, a: argparse.Namespace) -> float:
     return a.real_start + (a.real_end - a.real_start) * (step - start) / max(1, steps - start)
 
 
-def save(path: Path, model: CRNN, opt: torch.optim.Optimizer, sched: object, step: int, extra: dict) -> None:
+def save(path: Path, model: CRNN, opt: torch.optim.Optimizer, sched: object | None, step: int,
+         extra: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "config": model.config, "opt": opt.state_dict(),
-                "sched": sched.state_dict(), "step": step, "charset": CHARSET,  # type: ignore[attr-defined]
-                "height": preprocess.HEIGHT, **extra}, tmp)
+                "sched": sched.state_dict() if sched is not None else None,  # type: ignore[attr-defined]
+                "step": step, "charset": CHARSET, "height": preprocess.HEIGHT, **extra}, tmp)
     tmp.replace(path)
 
 
@@ -202,24 +234,65 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="start from these weights (a fine-tuning phase with its own schedule)")
     ap.add_argument("--pct-start", type=float, default=0.08, help="OneCycle warm-up fraction")
     ap.add_argument("--synth-limit", type=int, default=None)
-    return ap.parse_args(argv)
+    ap.add_argument("--channels", type=int, nargs=4, default=(16, 32, 64, 96), help="CNN widths (4 stages)")
+    ap.add_argument("--hidden", type=int, default=128, help="BiLSTM hidden size per direction")
+    ap.add_argument("--workers", type=int, default=0, help="loader processes (0: batches made in-process)")
+    ap.add_argument("--warm-steps", type=int, default=0,
+                    help="steps at the warm-up learning rate before the one-cycle schedule starts")
+    ap.add_argument("--budget-min", type=float, default=None,
+                    help="size --steps to this many minutes of training, measured over --warm-steps")
+    ap.add_argument("--out-dir", type=Path, default=None, help="also write weights-only RUN_best.pt, "
+                    "RUN_last.pt and RUN_log.jsonl here")
+    a = ap.parse_args(argv)
+    if a.budget_min is not None and a.warm_steps < 50:
+        ap.error("--budget-min needs --warm-steps >= 50 to measure the speed")
+    return a
+
+
+def save_slim(path: Path, model: CRNN, step: int, extra: dict) -> None:
+    """Weights, config and provenance only: small enough to fetch back from a borrowed machine."""
+    keep = {k: extra[k] for k in ("metrics", "command", "seed", "best") if k in extra}
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "config": model.config, "charset": CHARSET, "step": step,
+                "height": preprocess.HEIGHT, **keep}, tmp)
+    tmp.replace(path)
+
+
+def batches(a: argparse.Namespace, synth: LineSet, real: LineSet | None, mixer: Mixer, start: int,
+            stop: int, total: int) -> Iterator[tuple[torch.Tensor, ...]]:
+    """The training batches of steps ``[start, stop)`` of a ``total``-step run."""
+    share = partial(real_share_at, steps=total, a=a)
+    if a.workers <= 0:
+        for step in range(start, stop):
+            yield make_batch(*mixer.next(share(step)))
+        return
+    ds = BatchStream(synth, real, a.batch, a.seed, start, stop, share)
+    yield from torch.utils.data.DataLoader(ds, batch_size=None, num_workers=a.workers, prefetch_factor=6,
+                                           pin_memory=a.device == "cuda")
 
 
 def main(argv: list[str] | None = None) -> None:
     a = parse_args(argv)
     torch.set_num_threads(a.threads)
+    if a.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     run = RUNS / a.run
     run.mkdir(parents=True, exist_ok=True)
     command = " ".join(shlex.quote(s) for s in [sys.executable.split("/")[-1], "-m", "training.train",
                                                 *(argv if argv is not None else sys.argv[1:])])
-    log = open(run / "log.jsonl", "a", encoding="utf-8")
+    logs = [open(run / "log.jsonl", "a", encoding="utf-8")]
+    if a.out_dir is not None:
+        a.out_dir.mkdir(parents=True, exist_ok=True)
+        logs.append(open(a.out_dir / f"{a.run}_log.jsonl", "a", encoding="utf-8"))
 
     def emit(rec: dict) -> None:
         print(json.dumps(rec, ensure_ascii=False), flush=True)
-        log.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        log.flush()
+        for log in logs:
+            log.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            log.flush()
 
     t0 = time.time()
     synth = load_shards(a.synth, a.synth_limit)
@@ -233,49 +306,71 @@ def main(argv: list[str] | None = None) -> None:
     emit({"event": "data", "synth": len(synth), "real_train": len(real_train) if real_train else 0,
           **{k: len(v) for k, v in val_sets.items()}, "load_s": round(time.time() - t0, 1)})
 
-    model = CRNN(NUM_CLASSES, preprocess.HEIGHT).to(a.device)
+    model = CRNN(NUM_CLASSES, preprocess.HEIGHT, tuple(a.channels), a.hidden).to(a.device)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     if a.init is not None:
         model.load_state_dict(torch.load(a.init, map_location=a.device, weights_only=False)["model"])
         emit({"event": "init", "from": str(a.init)})
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=a.pct_start,
-                                                div_factor=20, final_div_factor=200)
+    warm = a.warm_steps
+
+    def one_cycle() -> torch.optim.lr_scheduler.OneCycleLR:
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=max(1, a.steps - warm),
+                                                   pct_start=a.pct_start, div_factor=20, final_div_factor=200)
+
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     mixer = Mixer(synth, real_train, a.batch, a.seed)
     step, best, wall = 0, -1.0, 0.0
+    ck = None
     if a.resume and (run / "last.pt").exists():
         ck = torch.load(run / "last.pt", map_location=a.device, weights_only=False)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])
         step, best, wall = ck["step"], ck.get("best", -1.0), ck.get("wall_s", 0.0)
+        a.steps = ck.get("steps_total", a.steps)
         mixer.rng.setstate(ck["mixer_rng"])
         torch.set_rng_state(ck["torch_rng"])
         emit({"event": "resume", "step": step})
+    sched = one_cycle() if step >= warm else None
+    if sched is not None and ck is not None and ck.get("sched") is not None:
+        sched.load_state_dict(ck["sched"])
+    elif sched is None:
+        for g in opt.param_groups:
+            g["lr"] = a.lr / 20  # what the one-cycle schedule starts from
     emit({"event": "start", "command": command, "params": sum(p.numel() for p in model.parameters()),
           "args": {k: str(v) for k, v in vars(a).items()}})
 
+    def stream() -> Iterator[tuple[torch.Tensor, ...]]:
+        nonlocal sched
+        if step < warm:
+            t_warm = time.time()
+            yield from batches(a, synth, real_train, mixer, step, warm, a.steps)
+            if a.budget_min is not None:  # fit the schedule to the time slot, from the measured speed
+                per_step = (time.time() - t_warm) / warm
+                a.steps = warm + max(1, int(a.budget_min * 60 / per_step) - warm)
+                emit({"event": "steps", "steps": a.steps, "s_per_step": round(per_step, 4)})
+            sched = one_cycle()
+        yield from batches(a, synth, real_train, mixer, max(step, warm), a.steps, a.steps)
+
     model.train()
     t_last, seen, loss_acc, n_acc = time.time(), 0, 0.0, 0
-    while step < a.steps:
+    for x, tgt, in_len, tgt_len in stream():
         share = real_share_at(step, a.steps, a)
-        imgs, labels = mixer.next(share)
-        x, tgt, in_len, tgt_len = make_batch(imgs, labels)
-        lp = model(x.to(a.device))  # N, T, C
+        lp = model(x.to(a.device, non_blocking=True))  # N, T, C
         loss = ctc(lp.transpose(0, 1), tgt, in_len, tgt_len)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
-        sched.step()
+        if sched is not None:
+            sched.step()
         step += 1
-        seen += len(imgs)
+        seen += len(x)
         loss_acc += float(loss.detach())
         n_acc += 1
         if step % 50 == 0:
             dt = time.time() - t_last
             wall += dt
-            emit({"step": step, "loss": round(loss_acc / n_acc, 4), "lr": round(sched.get_last_lr()[0], 6),
+            emit({"step": step, "loss": round(loss_acc / n_acc, 4), "lr": round(opt.param_groups[0]["lr"], 6),
                   "real_share": round(share, 3), "lines_per_s": round(seen / dt, 1), "wall_s": round(wall)})
             t_last, seen, loss_acc, n_acc = time.time(), 0, 0.0, 0
         if step % a.eval_every == 0 or step == a.steps:
@@ -285,11 +380,15 @@ def main(argv: list[str] | None = None) -> None:
             score = res[key]["kalapa"]
             extra = {"best": max(best, score), "wall_s": wall, "mixer_rng": mixer.rng.getstate(),
                      "torch_rng": torch.get_rng_state(), "command": command, "seed": a.seed,
-                     "metrics": res}
+                     "metrics": res, "steps_total": a.steps}
             save(run / "last.pt", model, opt, sched, step, extra)
+            if a.out_dir is not None:
+                save_slim(a.out_dir / f"{a.run}_last.pt", model, step, extra)
             if score > best:
                 best = score
                 save(run / "best.pt", model, opt, sched, step, extra)
+                if a.out_dir is not None:
+                    save_slim(a.out_dir / f"{a.run}_best.pt", model, step, extra)
             emit({"event": "eval", "step": step, "eval_s": round(time.time() - te, 1),
                   **{f"{k}_{m}": round(v[m], 4) for k, v in res.items() for m in ("cer", "exact", "kalapa")}})
             t_last = time.time()
