@@ -3,7 +3,8 @@
 #
 # Renders fresh synthetic lines on the machine's CPUs, then trains two CRNNs side by side on the one GPU
 # (the default size and a wider one), each sized by --budget-min to the time left. Weights-only
-# checkpoints and logs go to $OUT. Needs, carried: training/fonts/ttf, training/fonts/fonts.json and
+# checkpoints and logs go to $OUT. Needs pydantic importable (the text sampler reads the gazetteer
+# through `vaddr`) and, carried: training/fonts/ttf, training/fonts/fonts.json and
 # training/cache/real_compact.npz (`python -m training.real_data --compact`).
 #
 #   bash training/device_train.sh [TOTAL_SECONDS]
@@ -11,12 +12,13 @@ set -euo pipefail
 TOTAL=${1:-500}
 OUT=${OUT:-training/runs/device}
 mkdir -p "$OUT"
+CPUS=$(python3 -c "import os; print(len(os.sched_getaffinity(0)))")  # nproc obeys OMP_NUM_THREADS
 export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
 start=$(date +%s)
-nproc; nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-python3 -m training.render --count 160000 --seed 3 --workers "$(nproc)" --out training/cache/synth_dev \
+echo "cpus $CPUS"; nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+python3 -m training.render --count 160000 --seed 3 --workers "$CPUS" --out training/cache/synth_dev \
     --max-seconds "${RENDER_S:-110}" 2>&1 | tail -c 300
-python3 -m training.render --count 1000 --seed 2 --workers "$(nproc)" --out training/cache/synth_val_dev \
+python3 -m training.render --count 1000 --seed 2 --workers "$CPUS" --out training/cache/synth_val_dev \
     2>&1 | tail -c 200
 used=$(( $(date +%s) - start ))
 budget=$(python3 -c "print(round(($TOTAL - $used - 75) / 60, 2))")
