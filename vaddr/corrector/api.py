@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr.corrector import matcher, render, rescore, weights
+from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
@@ -51,10 +52,28 @@ def _clean_chain(parse: matcher.Parse) -> bool:
     return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
 
 
-def _unknown_words(text: str) -> int:
-    """Words of letters that are no known spelling: a reading full of them is less likely Vietnamese."""
+def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
+    """Words outside the matched units that are no known spelling: such a reading is less likely Vietnamese.
+
+    Matched units are left out: they are rewritten from the gazetteer, and their match cost is already in the
+    structure score ("Hoi An" matching Hội An must not pay twice). Single letters (Lô A, Khu B) and listed
+    abbreviations (Tt, Kp, Hcm) are normal on forms and count as known: otherwise a misreading such as "7t"
+    for "Tt" would escape a penalty that the right reading pays.
+    """
     vocab = default_vocabulary()
-    return sum(1 for w in text.split() if w.isalpha() and not vocab.knows(w))
+    text = line.text
+    covered = bytearray(len(text))
+    for m in parse.matches:
+        a, b = line.pos[m.type_start], line.pos[m.end - 1] + 1
+        covered[a:b] = b"\x01" * (b - a)
+    unknown, i = 0, 0
+    for word in text.split(" "):
+        j = i + len(word)
+        if (word.isalpha() and len(word) > 1 and not any(covered[i:j]) and not vocab.knows(word)
+                and not is_abbreviation(word)):
+            unknown += 1
+        i = j + 1
+    return unknown
 
 
 def _confidence(parse: matcher.Parse) -> float:
@@ -110,7 +129,6 @@ def correct(
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
         line = matcher.prepare(hyp.text)
-        unknown = _unknown_words(line.text) if len(hyps) > 1 else 0
         legacy = matcher.parse(line, "legacy", limit=2)
         readings = [("legacy", legacy)]
         if scheme == "2025" or not _clean_chain(legacy[0]):
@@ -118,6 +136,7 @@ def correct(
         for sch, parses in readings:
             tie = 0.0 if sch == "legacy" else -0.5
             for p in parses:
+                unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
                 score = (
                     p.score * weights.WEIGHTS.structure
                     + hyp.log_prob * weights.WEIGHTS.log_prob

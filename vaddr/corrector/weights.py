@@ -12,8 +12,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Weights:
     structure: float = 1.0
-    log_prob: float = 1.0
-    unknown_word: float = 4.0  # per word of the line that is no known Vietnamese spelling
+    log_prob: float = 2.0
+    unknown_word: float = 1.0  # per word of the line that is no known Vietnamese spelling
 
 
 WEIGHTS = Weights()

@@ -168,6 +168,16 @@ def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
     return None
 
 
+def is_abbreviation(token: str) -> bool:
+    """Whether one written token is a listed abbreviation (Tt, Kp, Tdp, Hcm, Q, Đ...), marks ignored.
+
+    Such tokens are no Vietnamese syllables but are perfectly normal on a form: rescoring must not count
+    them as misreadings.
+    """
+    index = _tables()[0]
+    return any(not row.ref for row in index.get((_key(token),), ()))
+
+
 def _levels_abbr() -> tuple[dict[str, tuple[Level, ...]], dict[str, str]]:
     _, levels, abbrs, _ = _tables()
     return levels, abbrs
