@@ -140,3 +140,19 @@ def test_lines_already_in_the_2025_structure_are_read_as_such() -> None:
     assert a.text == "12 Phường Sài Gòn Tp Hồ Chí Minh"
     assert correct("12 Phường Sài Gòn Tp Hồ Chí Minh").scheme == "2025"  # whatever the option says
     assert correct("Tổ 9 Trần Phú Hoàng Mai Hà Nội").scheme == "legacy"
+
+
+def test_a_misread_province_is_taken_from_the_district_written_before_it() -> None:
+    # "Cà Mam" is closer to Cà Mau than to Lào Cai, but Bảo Thắng (and its ward Phố Lu) exist only in Lào Cai
+    a = correct("Thôn 4 Phố Lu Bảo Thắng Cà Mam")
+    assert (a.province.name, a.district.name, a.ward.name) == ("Lào Cai", "Bảo Thắng", "Phố Lu")
+    assert a.text == "Thôn 4 Phố Lu Bảo Thắng Lào Cai"
+    # a line cut off inside the province name
+    assert correct("Ấp 2 Trân Châu Cát Hải H").province.name == "Hải Phòng"
+
+
+def test_abbreviated_provinces_after_a_district_are_not_rewritten() -> None:
+    # "Quan Hoá" is a district of Thanh Hoá, but "C2 Hn" is written on purpose (Hn = Hà Nội)
+    a = correct("Số 12 Tổ 3 Quan Hoa C2 Hn")
+    assert a.text.endswith("C2 Hn") and (a.province is None or a.province.name != "Thanh Hoá")
+    assert correct("12 Lê Lợi Phường 4 Tp Vũng Tàu Br V Tàu").text.endswith("Br V Tàu")

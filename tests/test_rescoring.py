@@ -80,3 +80,28 @@ def test_true_ward_not_in_any_hypothesis_is_recovered_from_posteriors() -> None:
     assert result.ward.name == "Ea Ktur"
     assert result.text == "Ea Ktur Cư Kuin Đắk Lắk"
     assert correct(rec, lexicon=False).ward.name != "Ea Ktur"
+
+
+def test_a_redecoded_province_still_holds_the_district_below_it() -> None:
+    # The strings read "Hồng Nội" (H 0.5 / Đ 0.45, ộ 0.5 / a 0.45); the matcher takes it for Hà Nội, the province of
+    # Hoàng Mai. Scored alone against these frames, Đồng Nai would win the re-decoding; but the line names Mai Động
+    # in Hoàng Mai, a district of Hà Nội only, so the province may not move away from it.
+    frames = _clear("Mai Động Hoàng Mai ") + [{"H": 0.5, "Đ": 0.45}, {"": 0.98}] + _clear("ồng N")
+    frames += [{"ộ": 0.5, "a": 0.45}, {"": 0.98}] + _clear("i")
+    log_probs, charset = _posteriors_for(frames)
+    hyps = [Hypothesis(text="Mai Động Hoàng Mai Hồng Nội", log_prob=-1.4)]
+    result = correct(Recognition(hypotheses=hyps, log_probs=log_probs, charset=charset))
+    assert (result.province.name, result.district.name, result.ward.name) == ("Hà Nội", "Hoàng Mai", "Mai Động")
+    assert result.text == "Mai Động Hoàng Mai Hà Nội"
+
+
+def test_unknown_words_skip_matched_units_abbreviations_and_single_letters() -> None:
+    from vaddr.corrector import api, matcher
+
+    def unknown(text: str) -> int:
+        line = matcher.prepare(text)
+        return api._unknown_words(line, matcher.parse(line)[0])
+
+    assert unknown("Kp 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 0  # Kp, Tt, Tp, Hcm are abbreviations; B a block letter
+    assert unknown("Kpx 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 1
+    assert unknown("Ấp An Phú Hoi An Chợ Mới An Giang") == 0  # "Hoi" lies inside the matched ward Hội An

@@ -24,6 +24,8 @@ from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, normalize, to_new_style
 
 _TOKEN = re.compile(r"\S+")
+_VOWEL = re.compile("[aeiouy]")
+_DIGIT = re.compile("[0-9]")
 
 BEAM = 3
 EDIT_COST = 1.75  # one edit must be paid for by more than one matched character
@@ -37,6 +39,7 @@ CONFIDENT = 6.0  # a ward this good under its district needs no search across th
 OTHER_DISTRICT = 1.5  # a ward found in the province but not under the written district (moved units, slips)
 MARK_COST = 0.5  # per mark that disagrees, when the line was written with marks
 TYPE_INSIDE = 3.0  # a name whose span swallows a written type word ("Thành Phố", "Huyện") is unlikely
+IMPLIED = 1.0  # a province read through its district (the written words being far from its name) must win clearly
 
 
 def max_edits(length: int) -> int:
@@ -356,6 +359,8 @@ def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
     if n == 0:
         return parses
     found = _dedupe(_candidates(line, n, 1, ("p",), scheme, exact))
+    if not exact and scheme == "legacy":
+        found += _implied_provinces(line, scheme, {m.entry.unit.code for m in found})
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
     if not found or found[0].gain < CONFIDENT:
@@ -383,6 +388,54 @@ def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
             _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, exact)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
+
+
+def _implied_provinces(line: Prepared, scheme: str, known: set[str]) -> list[LevelMatch]:
+    """Provinces vouched for by a district written cleanly just before the line's last words.
+
+    A misread province ("Cà Mam" for Lào Cai) can sit closer to another province's name than to its own; the
+    district (Bảo Thắng) is then searched under the wrong province and lost. A district name matched exactly and
+    ending where one of the last three words starts names its province, which is offered over the remaining
+    words, paying for every edit between them and its name (plus IMPLIED). Only over words that look like a
+    misread or cut-off name: a vowel in each word (a lone letter is a cut-off word), no digits, at most two edits
+    beyond what the name may absorb; "Br Vtàu" or
+    "C2 Hn" are abbreviations, written on purpose, and stay as they are.
+    """
+    n = len(line.squeezed)
+    starts = [i for i in range(n - 1, 0, -1) if line.bound[i]][:3]
+    out: list[LevelMatch] = []
+    for start in starts:
+        words = fold(line.text[line.pos[start]:]).split()
+        if not all((len(w) == 1 or _VOWEL.search(w)) and not _DIGIT.search(w) for w in words):
+            break  # a longer tail holds the same words
+        for dist in _candidates(line, start, 2, ("da",), scheme, exact=True):
+            parent = dist.entry.unit.parent
+            if dist.gain < CONFIDENT or not line.bound[dist.start] or parent is None or parent in known:
+                continue
+            entry = _province_entry(scheme, parent)
+            if entry is None:
+                continue
+            key, written = squeeze(entry.display), line.squeezed[start:]
+            if key.startswith(written):  # the line was cut off inside the name ("Hà N"): only what is written counts
+                edits, gain = 0, len(written) - IMPLIED
+            else:
+                edits = Levenshtein.distance(written, key)
+                gain = len(key) - EDIT_COST * edits - IMPLIED
+                if edits > max_edits(len(key)) + 2:
+                    continue
+            out.append(LevelMatch(1, entry, start, start, n, edits, gain, None))
+            known.add(parent)
+    return out
+
+
+@lru_cache(maxsize=128)
+def _province_entry(scheme: str, code: str) -> Entry | None:
+    """The entry of a province under its official name."""
+    for entries in match_index(scheme).provinces.entries:
+        for e in entries:
+            if e.unit.code == code and not e.is_alias and not e.exact_only:
+                return e
+    return None
 
 
 def _extend_wards(

@@ -11,6 +11,8 @@ against a syllable lexicon the same way was tried and lost accuracy on held-out 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import process
@@ -41,6 +43,19 @@ def _group_for(level: int, parents: dict[int, LevelMatch], scheme: str) -> Group
     if dist is not None:
         return index.wards_of_district.get(dist.entry.unit.code)
     return index.wards_of_province.get(prov.entry.unit.code) if prov else None
+
+
+@lru_cache(maxsize=4096)
+def _child_codes(scheme: str, parent_code: str, child_level: int, parent_level: int) -> frozenset[str]:
+    """Codes of the units of `child_level` under a parent (wards straight under a province when no district)."""
+    index = match_index(scheme)
+    if child_level == 2:
+        group = index.districts_of.get(parent_code)
+    elif parent_level == 2:
+        group = index.wards_of_district.get(parent_code)
+    else:
+        group = index.wards_of_province.get(parent_code)
+    return frozenset(e.unit.code for es in group.entries for e in es) if group is not None else frozenset()
 
 
 def _span_window(windows: Windows, a: int, b: int) -> tuple[int, int] | None:
@@ -74,7 +89,12 @@ def redecode(
         window = _span_window(windows, a, b)
         if written != render.style(m.entry.display, tone, case) and group is not None and window is not None:
             t0, t1 = window
-            best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case)
+            # a parent may only change to one that still holds the unit matched below it
+            child = matches[i + 1] if i + 1 < len(matches) else None
+            keep = None if child is None else (
+                lambda e, c=child, lv=m.level: c.entry.unit.code in _child_codes(scheme, e.unit.code, c.level, lv))
+            best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case,
+                               keep)
             if best is not None and best is not m.entry:
                 key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], squeeze(best.display))
                 m = dataclasses.replace(m, entry=best, edits=max(1, key_dist))
@@ -91,12 +111,16 @@ def _best_entry(
     current: Entry,
     tone: str,
     case: str,
+    keep: Callable[[Entry], bool] | None = None,
 ) -> Entry | None:
     """Among the group's units closest in spelling to the written span, the one the frames support most."""
     near = process.extract(written_key, group.keys, scorer=Levenshtein.distance, limit=CANDIDATES)
     entries: list[Entry] = [current]
     for _, _, k in near:
-        entries.extend(e for e in group.entries[k] if not (e.exact_only and e.is_alias) and e is not current)
+        entries.extend(
+            e for e in group.entries[k]
+            if not (e.exact_only and e.is_alias) and e is not current and (keep is None or keep(e))
+        )
     texts, owners = [], []
     for e in entries:
         encoded = posteriors.encode(render.style(e.display, tone, case), index)
