@@ -156,3 +156,12 @@ def test_abbreviated_provinces_after_a_district_are_not_rewritten() -> None:
     a = correct("Số 12 Tổ 3 Quan Hoa C2 Hn")
     assert a.text.endswith("C2 Hn") and (a.province is None or a.province.name != "Thanh Hoá")
     assert correct("12 Lê Lợi Phường 4 Tp Vũng Tàu Br V Tàu").text.endswith("Br V Tàu")
+
+
+def test_structure_never_buys_a_change_of_digits() -> None:
+    # forms carry digits inside words ("Hải Phòn9" is what was written): a reading that names the province
+    # better but drops the digit may not win on structure
+    hyps = [("Hải An Hải Phòn9", -1.0), ("Hải An Hải Phòng", -1.6)]
+    assert correct(hyps).text == "Hải An Hải Phòn9"
+    # letters still compete on structure
+    assert correct([("Hải An Hải Phèng", -1.0), ("Hải An Hải Phòng", -1.6)]).province.name == "Hải Phòng"

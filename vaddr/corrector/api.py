@@ -47,6 +47,17 @@ def _as_hypotheses(data: Any) -> list[Hypothesis]:
     return out
 
 
+def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
+    """The readings whose digits are those of the best one.
+
+    Numbers are never corrected (house numbers, "Phường 7", the digits forms carry inside words): no address
+    structure can vouch for them. So a reading may win on structure only by its letters; "Hải Phòn9" as read
+    is not traded for a less likely "Hải Phòng" because the latter names a province.
+    """
+    digits = [ch for ch in hyps[0].text if ch.isdigit()]
+    return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
+
+
 def _clean_chain(parse: matcher.Parse) -> bool:
     """Province, district and ward all matched without an edit: no other reading can beat it."""
     return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
@@ -122,7 +133,7 @@ def correct(
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
-    hyps = _as_hypotheses(data)
+    hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure. It is read against the legacy units first; unless that
     # gives a clean three-level chain it is also read against the 2025 units (ward + province), the legacy
     # reading winning ties since most forms predate the reform.
