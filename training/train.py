@@ -234,8 +234,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="start from these weights (a fine-tuning phase with its own schedule)")
     ap.add_argument("--pct-start", type=float, default=0.08, help="OneCycle warm-up fraction")
     ap.add_argument("--synth-limit", type=int, default=None)
-    ap.add_argument("--channels", type=int, nargs=4, default=(16, 32, 64, 96), help="CNN widths (4 stages)")
-    ap.add_argument("--hidden", type=int, default=128, help="BiLSTM hidden size per direction")
+    ap.add_argument("--channels", type=int, nargs=4, default=None,
+                    help="CNN widths (4 stages; default: those of --init, else 16 32 64 96)")
+    ap.add_argument("--hidden", type=int, default=None,
+                    help="BiLSTM hidden size per direction (default: that of --init, else 128)")
     ap.add_argument("--workers", type=int, default=0, help="loader processes (0: batches made in-process)")
     ap.add_argument("--warm-steps", type=int, default=0,
                     help="steps at the warm-up learning rate before the one-cycle schedule starts")
@@ -306,10 +308,14 @@ def main(argv: list[str] | None = None) -> None:
     emit({"event": "data", "synth": len(synth), "real_train": len(real_train) if real_train else 0,
           **{k: len(v) for k, v in val_sets.items()}, "load_s": round(time.time() - t0, 1)})
 
-    model = CRNN(NUM_CLASSES, preprocess.HEIGHT, tuple(a.channels), a.hidden).to(a.device)
+    init = torch.load(a.init, map_location=a.device, weights_only=False) if a.init is not None else None
+    config = init.get("config", {}) if init is not None else {}
+    channels = tuple(a.channels or config.get("channels", (16, 32, 64, 96)))
+    hidden = a.hidden or config.get("hidden", 128)
+    model = CRNN(NUM_CLASSES, preprocess.HEIGHT, channels, hidden).to(a.device)  # type: ignore[arg-type]
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
-    if a.init is not None:
-        model.load_state_dict(torch.load(a.init, map_location=a.device, weights_only=False)["model"])
+    if init is not None:
+        model.load_state_dict({k: v.float() for k, v in init["model"].items()})  # the committed one is fp16
         emit({"event": "init", "from": str(a.init)})
     warm = a.warm_steps
 
