@@ -123,7 +123,8 @@ def correct(
     """Correct one address line.
 
     `data` is a string, or a recognizer's hypotheses as (text, log_prob) pairs / `Hypothesis` objects / an
-    object with a `.hypotheses` list (best first). `tone="auto"` keeps the writer's tone placement ("Hoà" vs
+    object with a `.hypotheses` list (best first; only those with the digits of the first compete, since
+    digits are never corrected). `tone="auto"` keeps the writer's tone placement ("Hoà" vs
     "Hòa"), falling back to the old style that handwritten forms mostly use. `scheme="2025"` converts a
     legacy reading to the two-level structure in force since 1 July 2025; a line already written in that
     structure is read as such whatever `scheme` says (`Address.scheme` tells which). Never raises on odd
