@@ -165,3 +165,14 @@ def test_structure_never_buys_a_change_of_digits() -> None:
     assert correct(hyps).text == "Hải An Hải Phòn9"
     # letters still compete on structure
     assert correct([("Hải An Hải Phèng", -1.0), ("Hải An Hải Phòng", -1.6)]).province.name == "Hải Phòng"
+
+
+def test_levels_not_written_are_inferred_from_the_unit_below() -> None:
+    a = correct("Khóm 5 Tân Thành Thành Phố Cà Mau")  # the city is named, its province (also Cà Mau) is not
+    assert a.province is not None and a.province.inferred and a.province.name == "Cà Mau"
+    assert a.province.span is None and a.province.text == ""
+    assert not a.district.inferred and a.text == "Khóm 5 Tân Thành Thành Phố Cà Mau"  # the text is as written
+    b = correct("Ea Ktur Đắk Lắk")
+    assert b.district.name == "Cư Kuin" and b.district.inferred and not b.province.inferred
+    # nothing is inferred above a line that names no ward or district
+    assert correct("Đắk Lắk").district is None

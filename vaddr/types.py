@@ -34,7 +34,11 @@ class UnitMatch(BaseModel):
         default=None, description="Character span [start, end) in the input text the unit was matched on."
     )
     score: float = Field(ge=0.0, le=1.0, description="Match quality, 1 = exact.")
-    text: str = Field(description="How the unit reads in the corrected output line.")
+    text: str = Field(description="How the unit reads in the corrected output line ('' when inferred).")
+    inferred: bool = Field(
+        default=False,
+        description="Not written on the line but implied by the unit below it (a district names its province).",
+    )
 
 
 class Alternative(BaseModel):

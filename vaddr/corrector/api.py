@@ -111,6 +111,27 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     )
 
 
+def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
+    """Fill the levels above the lowest matched unit that the line does not name: they follow from it.
+
+    "Phú Nhuận Hồ Chí Minh" names no ward, but "Tân Thành Thành Phố Cà Mau" names no province although it has
+    one; the address is only complete with it. Inferred units carry no span and no text.
+    """
+    from vaddr import gazetteer
+
+    gaz = gazetteer.legacy() if scheme == "legacy" else gazetteer.current()
+    lowest = units.get("ward") or units.get("district")
+    if lowest is None or lowest.code not in gaz:
+        return
+    unit = gaz.get(lowest.code)
+    while unit.parent is not None and unit.parent in gaz:
+        unit = gaz.get(unit.parent)
+        level = _LEVEL_NAMES[unit.level]
+        if level not in units:
+            units[level] = UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code,  # type: ignore[arg-type]
+                                     span=None, score=lowest.score, text="", inferred=True)
+
+
 def correct(
     data: str | Sequence[tuple[str, float]] | Sequence[Hypothesis] | Any,
     *,
@@ -185,6 +206,7 @@ def correct(
         _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
         for m, t in zip(best.matches, unit_texts, strict=True)
     }
+    _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:
         first = line.pos[best.start]
