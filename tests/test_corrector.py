@@ -176,3 +176,13 @@ def test_levels_not_written_are_inferred_from_the_unit_below() -> None:
     assert b.district.name == "Cư Kuin" and b.district.inferred and not b.province.inferred
     # nothing is inferred above a line that names no ward or district
     assert correct("Đắk Lắk").district is None
+
+
+def test_alternatives_of_one_string_name_other_units() -> None:
+    # the same units matched on other letters ("e" + "aktur" for "Ea Ktur") are no alternative reading
+    for line in ("ea ktur dak lak", "thon 1 ea ktur cu kuin dak lak", "phuong 7 quan 3 tp hcm", "hoa binh"):
+        a = correct(line, alternatives=3)
+        codes = {u.code for u in (a.province, a.district, a.ward) if u and not u.inferred}
+        for alt in a.alternatives:
+            b = correct(alt.text)
+            assert {u.code for u in (b.province, b.district, b.ward) if u and not u.inferred} != codes, alt

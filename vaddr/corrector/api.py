@@ -215,9 +215,17 @@ def correct(
         remainder = text
     alts: list[Alternative] = []
     seen = {text}
-    for score, alt_line, alt_parse, _, _ in scored[1:]:
+
+    def units_of(read: tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]) -> tuple:
+        return read[1].text, tuple(m.entry.unit.code for m in read[2].matches)
+
+    chosen = units_of(scored[0])
+    for read in scored[1:]:
+        score, alt_line, alt_parse = read[:3]
         if len(alts) >= alternatives:
             break
+        if units_of(read) == chosen:
+            continue  # the same units of the same reading, only matched on other letters: no real alternative
         alt_text, _ = render.render(alt_line, alt_parse, tone_used, case)
         if alt_text in seen:
             continue
