@@ -186,3 +186,13 @@ def test_alternatives_of_one_string_name_other_units() -> None:
         for alt in a.alternatives:
             b = correct(alt.text)
             assert {u.code for u in (b.province, b.district, b.ward) if u and not u.inferred} != codes, alt
+
+
+def test_a_ward_does_not_swallow_an_abbreviation_written_after_it() -> None:
+    # "Cg" (Cầu Giấy, not in the tables) between the ward and "Hn": the ward is Quan Hoa and "Cg" stays written
+    a = correct("Số 9 Ngõ 21/7 Tổ 1 Quan Hoa Cg Hn")
+    assert a.text == "Số 9 Ngõ 21/7 Tổ 1 Quan Hoa Cg Hn"
+    assert (a.ward.name, a.district.name, a.province.name) == ("Quan Hoa", "Cầu Giấy", "Hà Nội")
+    # a number or a listed abbreviation there is part of the address, not something to skip
+    assert correct("789/65 Phan Văn Trị P73 Bình Thạnh Tp Hồ Chí Minh").district.name == "Bình Thạnh"
+    assert correct("83b Kp8 Hiệp Thành Quận 18 Hồ Chí Minh").text == "83b Kp8 Hiệp Thành Quận 18 Hồ Chí Minh"

@@ -39,6 +39,7 @@ CONFIDENT = 6.0  # a ward this good under its district needs no search across th
 OTHER_DISTRICT = 1.5  # a ward found in the province but not under the written district (moved units, slips)
 MARK_COST = 0.5  # per mark that disagrees, when the line was written with marks
 TYPE_INSIDE = 3.0  # a name whose span swallows a written type word ("Thành Phố", "Huyện") is unlikely
+SKIP_WORD = 1.0  # a ward read across an unexplained abbreviation before the district / province ("Cg")
 IMPLIED = 1.0  # a province read through its district (the written words being far from its name) must win clearly
 
 
@@ -209,9 +210,12 @@ def _written_marked(line: Prepared, start: int, end: int) -> str | None:
 
 
 def _swallowed_type(line: Prepared, start: int, end: int, key: str) -> float:
-    """Penalty for a name span that contains a written type word the name itself does not contain."""
+    """Penalty for a name span that contains a written type word the name itself does not contain, or that
+    cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
     for lo, hi, type_key in line.type_spans:
         if start <= lo and hi <= end and type_key not in key:
+            return TYPE_INSIDE
+        if lo < start < hi or lo < end < hi:
             return TYPE_INSIDE
     return 0.0
 
@@ -438,6 +442,26 @@ def _province_entry(scheme: str, code: str) -> Entry | None:
     return None
 
 
+def _junk_word_before(line: Prepared, end: int) -> int | None:
+    """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation.
+
+    A short token with letters but no vowel ("Cg", "C2") is no syllable of a unit name; a name matched across
+    it would swallow it (2 edits) and drop it from the output. Numbers ("Quận 86") and listed abbreviations
+    ("P73", "Kp") are something else and stay out.
+    """
+    if end <= 1:
+        return None
+    a = line.pos[end - 1]
+    while a > 0 and not line.text[a - 1].isspace():
+        a -= 1
+    word = fold(line.text[a : line.pos[end - 1] + 1])
+    letters = "".join(ch for ch in word if ch.isalpha())
+    if not 1 < len(word) <= 3 or not letters or _VOWEL.search(letters) or abbreviations.is_abbreviation(letters):
+        return None
+    start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
+    return start if 0 < start < end and line.bound[start] else None
+
+
 def _extend_wards(
     line: Prepared,
     scheme: str,
@@ -460,6 +484,10 @@ def _extend_wards(
             for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme, exact)
             if dist is None or not w.entry.unit.name.isdigit()  # every district has a "Phường 7"
         ]
+    junk = _junk_word_before(line, end) if upper and not exact else None
+    if junk is not None:  # "Quan Hoa Cg Hn": the ward ends before an abbreviation the levels above do not explain
+        group = ("wd", dist.entry.unit.code) if dist is not None else ("wp", prov.entry.unit.code)  # type: ignore[union-attr]
+        wards += [(w, SKIP_WORD) for w in _candidates(line, junk, 3, group, scheme, exact)]
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
     seen: set[tuple[str, int]] = set()
     for ward, penalty in wards:
