@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr.corrector import matcher, render, rescore, weights
+from vaddr.corrector.index import squeeze
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
@@ -192,8 +193,10 @@ def correct(
     text, unit_texts = render.render(line, best, tone_used, case)
     spans_valid = True
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
-    # complete a name that the first reading missed, so re-read the output until it is stable.
-    for _ in range(FIXPOINT_ROUNDS):
+    # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
+    # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
+    settled = _clean_chain(best) and squeeze(text) == line.squeezed
+    for _ in range(0 if settled else FIXPOINT_ROUNDS):
         if text == line.text:
             break
         again = matcher.prepare(text)
