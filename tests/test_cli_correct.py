@@ -43,3 +43,13 @@ def test_installed_command_help_and_usage_error() -> None:
     assert out.returncode == 0 and "--scheme" in out.stdout
     bad = subprocess.run([sys.executable, "-m", "vaddr.cli.correct", "--scheme", "1999", "x"], capture_output=True)
     assert bad.returncode == 2
+
+
+
+def test_alternatives_are_listed_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    line = "nghi hoa nghi loc nghe an"  # Nghi Hoà and Nghi Hoa are both wards of Nghi Lộc
+    assert main(["--json", line]) == 0
+    assert json.loads(capsys.readouterr().out)["alternatives"] == []
+    assert main(["--json", "--alternatives", "2", line]) == 0
+    alts = json.loads(capsys.readouterr().out)["alternatives"]
+    assert 1 <= len(alts) <= 2 and all(a["text"] for a in alts)

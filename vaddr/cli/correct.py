@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--tone", choices=["auto", "old", "new"], default="auto",
                     help="tone-mark placement: old 'Hoà', new 'Hòa', or auto = as written (old if unknown)")
     ap.add_argument("--case", choices=["title", "upper", "lower", "keep"], default="title", help="output casing")
+    ap.add_argument("--alternatives", type=int, default=0, metavar="N",
+                    help="with --json, also list up to N runner-up readings (default 0)")
     return ap
 
 
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("")
                 print("vaddr-correct: empty line", file=sys.stderr)
             continue
-        result = correct(line, scheme=args.scheme, tone=args.tone, case=args.case)
+        result = correct(line, scheme=args.scheme, tone=args.tone, case=args.case,
+                         alternatives=max(0, args.alternatives))
         if args.json:
             print(json.dumps(result.model_dump(), ensure_ascii=False))
         else:

@@ -139,7 +139,7 @@ def correct(
     scheme: Scheme = "legacy",
     tone: ToneOption = "auto",
     case: CaseOption = "title",
-    alternatives: int = 1,
+    alternatives: int = 0,
     lexicon: bool = True,
 ) -> Address:
     """Correct one address line.
@@ -151,6 +151,9 @@ def correct(
     legacy reading to the two-level structure in force since 1 July 2025; a line already written in that
     structure is read as such whatever `scheme` says (`Address.scheme` tells which). Never raises on odd
     text: a line with nothing recognisable comes back normalised, with low confidence.
+
+    `alternatives=N` also returns up to N runner-up readings of the whole line (each costs a second rendering,
+    a fifth of the time of a call, so there are none by default).
 
     When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`

@@ -170,9 +170,13 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[in
     allowed_q = np.array([max_edits(int(n)) for n in lengths], dtype=np.int32)
     qi, ki = np.nonzero(dist <= np.minimum(allowed[None, :], allowed_q[:, None]))
     found: list[tuple[int, int, int]] = []
+    query_digits: dict[int, str] = {}
     for q, k in zip(qi.tolist(), ki.tolist(), strict=True):
         # numbers are never corrected: "Hố Nai 2" is not "Hố Nai 3", "Phường 37" is not "Phường 3"
-        if key_digits[k] != _digits(queries[q]):
+        digits = query_digits.get(q)
+        if digits is None:
+            digits = query_digits[q] = _digits(queries[q])
+        if key_digits[k] != digits:
             continue
         found.append((int(lengths[q]), k, int(dist[q, k])))
     return tuple(found)
