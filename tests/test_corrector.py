@@ -196,3 +196,9 @@ def test_a_ward_does_not_swallow_an_abbreviation_written_after_it() -> None:
     # a number or a listed abbreviation there is part of the address, not something to skip
     assert correct("789/65 Phan Văn Trị P73 Bình Thạnh Tp Hồ Chí Minh").district.name == "Bình Thạnh"
     assert correct("83b Kp8 Hiệp Thành Quận 18 Hồ Chí Minh").text == "83b Kp8 Hiệp Thành Quận 18 Hồ Chí Minh"
+
+
+def test_a_province_read_over_the_district_does_not_eat_it() -> None:
+    # "Trà T Thiên Huế" is close to "Thừa Thiên Huế" too, but that would drop "Trà" of the district Hương Trà
+    a = correct("Hương Xuân T/xã Hương Trà T Thiên Huế")
+    assert a.district.name == "Hương Trà" and a.text == "Hương Xuân T/xã Hương Trà Thừa Thiên Huế"

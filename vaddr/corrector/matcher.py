@@ -368,7 +368,7 @@ def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
         return parses
     found = _dedupe(_candidates(line, n, 1, ("p",), scheme, exact))
     if not exact and scheme == "legacy":
-        found += _implied_provinces(line, scheme, {m.entry.unit.code for m in found})
+        found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found})
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
     if not found or found[0].gain < CONFIDENT:
@@ -398,7 +398,7 @@ def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
     return parses[:limit]
 
 
-def _implied_provinces(line: Prepared, scheme: str, known: set[str]) -> list[LevelMatch]:
+def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]]) -> list[LevelMatch]:
     """Provinces vouched for by a district written cleanly just before the line's last words.
 
     A misread province ("Cà Mam" for Lào Cai) can sit closer to another province's name than to its own; the
@@ -418,12 +418,15 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[str]) -> list[Lev
             break  # a longer tail holds the same words
         for dist in _candidates(line, start, 2, ("da",), scheme, exact=True):
             parent = dist.entry.unit.parent
-            if dist.gain < CONFIDENT or not line.bound[dist.start] or parent is None or parent in known:
+            if dist.gain < CONFIDENT or not line.bound[dist.start] or parent is None or (parent, start) in known:
+                continue  # (the same province found over other letters, "Trà T Thiên Huế", does not count)
+            entries = _province_entries(scheme, parent)
+            if not entries:
                 continue
-            entry = _province_entry(scheme, parent)
-            if entry is None:
-                continue
-            key, written = squeeze(entry.display), line.squeezed[start:]
+            written = line.squeezed[start:]
+            # the province's spelling closest to what is written: its name or an alias ("Thừa Thiên Huế" for Huế)
+            entry = min(entries, key=lambda e: Levenshtein.distance(written, squeeze(e.display)))
+            key = squeeze(entry.display)
             if key.startswith(written):  # the line was cut off inside the name ("Hà N"): only what is written counts
                 edits, gain = 0, len(written) - IMPLIED
             else:
@@ -432,18 +435,15 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[str]) -> list[Lev
                 if edits > max_edits(len(key)) + 2:
                     continue
             out.append(LevelMatch(1, entry, start, start, n, edits, gain, None))
-            known.add(parent)
+            known.add((parent, start))
     return out
 
 
 @lru_cache(maxsize=128)
-def _province_entry(scheme: str, code: str) -> Entry | None:
-    """The entry of a province under its official name."""
-    for entries in match_index(scheme).provinces.entries:
-        for e in entries:
-            if e.unit.code == code and not e.is_alias and not e.exact_only:
-                return e
-    return None
+def _province_entries(scheme: str, code: str) -> tuple[Entry, ...]:
+    """The spelled-out entries of a province: its names, aliases and earlier units ("Thừa Thiên Huế" for Huế)."""
+    return tuple(e for entries in match_index(scheme).provinces.entries for e in entries
+                 if e.unit.code.split("~")[0] == code and not e.exact_only)
 
 
 def _junk_word_before(line: Prepared, end: int) -> int | None:
