@@ -406,8 +406,7 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]])
     ending where one of the last three words starts names its province, which is offered over the remaining
     words, paying for every edit between them and its name (plus IMPLIED). Only over words that look like a
     misread or cut-off name: a vowel in each word (a lone letter is a cut-off word), no digits, at most two edits
-    beyond what the name may absorb; "Br Vtàu" or
-    "C2 Hn" are abbreviations, written on purpose, and stay as they are.
+    beyond what the name may absorb; "Br Vtàu" or "C2 Hn" are abbreviations, written on purpose, and stay.
     """
     n = len(line.squeezed)
     starts = [i for i in range(n - 1, 0, -1) if line.bound[i]][:3]
