@@ -59,6 +59,12 @@ def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
     return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
 
 
+def _settled_legacy(parse: matcher.Parse) -> bool:
+    """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
+    cannot explain the line better (its ward would have to match the same letters)."""
+    return _clean_chain(parse) or any(m.level == 2 and m.edits == 0 for m in parse.matches) and len(parse.matches) >= 2
+
+
 def _clean_chain(parse: matcher.Parse) -> bool:
     """Province, district and ward all matched without an edit: no other reading can beat it."""
     return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
@@ -168,7 +174,7 @@ def correct(
         line = matcher.prepare(hyp.text)
         legacy = matcher.parse(line, "legacy", limit=2)
         readings = [("legacy", legacy)]
-        if scheme == "2025" or not _clean_chain(legacy[0]):
+        if scheme == "2025" or not _settled_legacy(legacy[0]):
             readings.append(("2025", matcher.parse(line, "2025", limit=2)))
         for sch, parses in readings:
             tie = 0.0 if sch == "legacy" else -0.5
