@@ -202,3 +202,9 @@ def test_a_province_read_over_the_district_does_not_eat_it() -> None:
     # "Trà T Thiên Huế" is close to "Thừa Thiên Huế" too, but that would drop "Trà" of the district Hương Trà
     a = correct("Hương Xuân T/xã Hương Trà T Thiên Huế")
     assert a.district.name == "Hương Trà" and a.text == "Hương Xuân T/xã Hương Trà Thừa Thiên Huế"
+
+
+def test_a_province_written_exactly_is_never_replaced_by_an_implied_one() -> None:
+    # found by hypothesis: "Hải Hậu" is a district of Nam Định, but "Ninh Bình" is written exactly and stands
+    first = correct("thon phuong ha ha Kuin Bình").text
+    assert first.endswith("Ninh Bình") and correct(first).text == first

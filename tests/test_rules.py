@@ -418,3 +418,9 @@ def test_restore_only_adds_marks(s: str) -> None:
     out = v.restore(s)
     assert fold(out) == fold(s)
     assert len(out) == len(s)
+
+
+def test_normalize_is_a_fixed_point_when_cleaning_completes_a_mojibake_sequence() -> None:
+    # found by hypothesis: the NBSP broke the UTF-8 pair "Ã\x80" (= À); once the NBSP is gone the pair repairs
+    once = normalize("Ã\x80\xa0")
+    assert once == "À" and normalize(once) == once

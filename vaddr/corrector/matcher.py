@@ -367,7 +367,7 @@ def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
     if n == 0:
         return parses
     found = _dedupe(_candidates(line, n, 1, ("p",), scheme, exact))
-    if not exact and scheme == "legacy":
+    if not exact and scheme == "legacy" and not (found and found[0].edits == 0):  # a province written exactly stands
         found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found})
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]

@@ -383,7 +383,12 @@ def normalize(s: str) -> str:
         s = _WORD_WITH_MARKS.sub(lambda m: _fix_word(m.group()), d)
         s = unicodedata.normalize("NFC", s)
         s = s.translate(_LOOKALIKES)
-    return " ".join(s.split())
+    out = " ".join(s.split())
+    if _MOJIBAKE_HINT.search(out) and _repair_mojibake(out) != out:
+        # cleaning can complete a mojibake sequence that a stray character had broken ("Ã\x80\xa0"): once more,
+        # so that the result is a fixed point (each repair shortens the text, so this ends)
+        return normalize(out)
+    return out
 
 
 # ------------------------------------------------------------------------------------------------------------
