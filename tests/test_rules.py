@@ -424,3 +424,8 @@ def test_normalize_is_a_fixed_point_when_cleaning_completes_a_mojibake_sequence(
     # found by hypothesis: the NBSP broke the UTF-8 pair "Ã\x80" (= À); once the NBSP is gone the pair repairs
     once = normalize("Ã\x80\xa0")
     assert once == "À" and normalize(once) == once
+
+
+def test_normalize_is_a_fixed_point_when_a_moved_mark_uncovers_another() -> None:
+    once = normalize("AÒ \u0300")  # found by hypothesis
+    assert normalize(once) == once

@@ -23,6 +23,7 @@ CaseOption = Literal["title", "upper", "lower", "keep"]
 
 _LEVEL_NAMES = {1: "province", 2: "district", 3: "ward"}
 FIXPOINT_ROUNDS = 3
+TIE_2025 = -0.5  # most forms predate the reform: the legacy reading wins ties
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
@@ -57,6 +58,16 @@ def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
     """
     digits = [ch for ch in hyps[0].text if ch.isdigit()]
     return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
+
+
+def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse, str]:
+    """The best parse of one text in either structure, with the same preference as `correct()`."""
+    best = matcher.parse(line, "legacy", limit=1)[0]
+    if scheme == "2025" or not _settled_legacy(best):
+        other = matcher.parse(line, "2025", limit=1)[0]
+        if other.score + TIE_2025 > best.score:
+            return other, "2025"
+    return best, "legacy"
 
 
 def _settled_legacy(parse: matcher.Parse) -> bool:
@@ -177,7 +188,7 @@ def correct(
         if scheme == "2025" or not _settled_legacy(legacy[0]):
             readings.append(("2025", matcher.parse(line, "2025", limit=2)))
         for sch, parses in readings:
-            tie = 0.0 if sch == "legacy" else -0.5
+            tie = 0.0 if sch == "legacy" else TIE_2025
             for p in parses:
                 unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
                 score = (
@@ -209,11 +220,12 @@ def correct(
         if text == line.text:
             break
         again = matcher.prepare(text)
-        best_again = matcher.parse(again, parsed_as, limit=1)[0]
+        best_again, read_as = _best_reading(again, scheme)  # as correct() would read it: either structure
         text_again, texts_again = render.render(again, best_again, tone_used, case)
         if text_again == text:
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
+        parsed_as = read_as
     units = {
         _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
         for m, t in zip(best.matches, unit_texts, strict=True)

@@ -375,6 +375,18 @@ def normalize(s: str) -> str:
     """
     if s.isascii():
         return " ".join(s.split())
+    out = _normalize_once(s)
+    # one cleaning can enable another: a mojibake pair a stray NBSP had broken ("Ã\x80\xa0"), a mark left after
+    # a space that a moved mark uncovered ("AÒ \u0300"). Again while that happens, so that the result is a fixed
+    # point (a few rounds at most).
+    for _ in range(3):
+        if out == s or not (_MOJIBAKE_HINT.search(out) or any(unicodedata.combining(c) for c in out)):
+            break
+        s, out = out, _normalize_once(out)
+    return out
+
+
+def _normalize_once(s: str) -> str:
     s = _repair_mojibake(s)
     s = s.translate(_LOOKALIKES)
     d = unicodedata.normalize("NFD", s)
@@ -383,12 +395,7 @@ def normalize(s: str) -> str:
         s = _WORD_WITH_MARKS.sub(lambda m: _fix_word(m.group()), d)
         s = unicodedata.normalize("NFC", s)
         s = s.translate(_LOOKALIKES)
-    out = " ".join(s.split())
-    if _MOJIBAKE_HINT.search(out) and _repair_mojibake(out) != out:
-        # cleaning can complete a mojibake sequence that a stray character had broken ("Ã\x80\xa0"): once more,
-        # so that the result is a fixed point (each repair shortens the text, so this ends)
-        return normalize(out)
-    return out
+    return " ".join(s.split())
 
 
 # ------------------------------------------------------------------------------------------------------------
