@@ -20,18 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-
-@dataclass(frozen=True)
-class U:
-    """The few fields of a gazetteer unit the sampler needs."""
-
-    code: str
-    name: str
-    type: str
-    level: int
-    parent: str | None
-    aliases: tuple[str, ...]
-
+from vaddr import gazetteer
+from vaddr.gazetteer import Unit
 
 #: Centrally-run cities hold far more people (and form writers) than their share of wards: drawn
 #: this much more often, so that Hồ Chí Minh / Hà Nội lines are as common as in the real statistics.
@@ -43,18 +33,16 @@ URBAN_SHARE = 0.12
 class Scheme:
     """Units of one administrative scheme, indexed for top-down sampling."""
 
-    by_code: dict[str, U]
-    wards: tuple[U, ...]
-    urban_wards: tuple[U, ...]
-    districts: tuple[U, ...]
-    provinces: tuple[U, ...]
+    by_code: dict[str, Unit]
+    wards: tuple[Unit, ...]
+    urban_wards: tuple[Unit, ...]
+    districts: tuple[Unit, ...]
+    provinces: tuple[Unit, ...]
 
 
-def _units(which: str) -> list[U]:
-    from vaddr import gazetteer
-
+def _units(which: str) -> list[Unit]:
     gaz = getattr(gazetteer, which)()
-    return [U(u.code, u.name, u.type, u.level, u.parent, tuple(u.aliases)) for lvl in (1, 2, 3) for u in gaz.units(lvl)]
+    return [u for lvl in (1, 2, 3) for u in gaz.units(lvl)]
 
 
 @cache
@@ -64,7 +52,7 @@ def scheme(which: str) -> Scheme:
     by_code = {u.code: u for u in units}
     wards = tuple(u for u in units if u.level == 3 and u.parent in by_code)
 
-    def province(u: U) -> U:
+    def province(u: Unit) -> Unit:
         while u.parent in by_code:
             u = by_code[u.parent]  # type: ignore[index]
         return u
@@ -139,7 +127,7 @@ _PROVINCE_TYPES = {
 }
 
 
-def unit_text(rng: random.Random, u: U, table: dict[str, list[tuple[str, float]]]) -> str:
+def unit_text(rng: random.Random, u: Unit, table: dict[str, list[tuple[str, float]]]) -> str:
     """A unit's name as written: maybe with its type word, maybe abbreviated."""
     name = u.name.replace(" - ", " ").replace("-", " ")
     if name.isdigit():  # "Phường 7", "Quận 3" keep their type word; numbers were randomised (no 0)
