@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+from vaddr import gazetteer
 from vaddr.corrector import matcher, render, rescore, weights
 from vaddr.corrector.index import squeeze
 from vaddr.rules.abbreviations import is_abbreviation
@@ -60,20 +61,37 @@ def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
     return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
 
 
+def _readings(line: matcher.Prepared, scheme: Scheme, limit: int) -> list[tuple[str, list[matcher.Parse], float]]:
+    """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
+
+    Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district, the
+    legacy reading winning ties since most forms predate the reform.
+    """
+    legacy = matcher.parse(line, "legacy", limit=limit)
+    readings = [("legacy", legacy, 0.0)]
+    if scheme == "2025" or not _settled_legacy(legacy[0]):
+        readings.append(("2025", matcher.parse(line, "2025", limit=limit), TIE_2025))
+    return readings
+
+
 def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse, str]:
     """The best parse of one text in either structure, with the same preference as `correct()`."""
-    best = matcher.parse(line, "legacy", limit=1)[0]
-    if scheme == "2025" or not _settled_legacy(best):
-        other = matcher.parse(line, "2025", limit=1)[0]
-        if other.score + TIE_2025 > best.score:
-            return other, "2025"
-    return best, "legacy"
+    (structure, parses, _), *others = _readings(line, scheme, limit=1)
+    best = parses[0]
+    for sch, other, tie in others:  # the first reading wins ties
+        if other[0].score + tie > best.score:
+            structure, best = sch, other[0]
+    return best, structure
 
 
 def _settled_legacy(parse: matcher.Parse) -> bool:
     """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
     cannot explain the line better (its ward would have to match the same letters)."""
     return _clean_chain(parse) or any(m.level == 2 and m.edits == 0 for m in parse.matches) and len(parse.matches) >= 2
+
+
+def _codes(parse: matcher.Parse) -> tuple[str, ...]:
+    return tuple(m.entry.unit.code for m in parse.matches)
 
 
 def _clean_chain(parse: matcher.Parse) -> bool:
@@ -135,8 +153,6 @@ def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
     "Phú Nhuận Hồ Chí Minh" names no ward, but "Tân Thành Thành Phố Cà Mau" names no province although it has
     one; the address is only complete with it. Inferred units carry no span and no text.
     """
-    from vaddr import gazetteer
-
     gaz = gazetteer.legacy() if scheme == "legacy" else gazetteer.current()
     lowest = units.get("ward") or units.get("district")
     if lowest is None or lowest.code not in gaz:
@@ -177,18 +193,11 @@ def correct(
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
     hyps = _same_digits(_as_hypotheses(data))
-    # A line may be written in either structure. It is read against the legacy units first; unless that
-    # gives a clean three-level chain it is also read against the 2025 units (ward + province), the legacy
-    # reading winning ties since most forms predate the reform.
+    # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
         line = matcher.prepare(hyp.text)
-        legacy = matcher.parse(line, "legacy", limit=2)
-        readings = [("legacy", legacy)]
-        if scheme == "2025" or not _settled_legacy(legacy[0]):
-            readings.append(("2025", matcher.parse(line, "2025", limit=2)))
-        for sch, parses in readings:
-            tie = 0.0 if sch == "legacy" else TIE_2025
+        for sch, parses, tie in _readings(line, scheme, limit=2):
             for p in parses:
                 unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
                 score = (
@@ -239,16 +248,11 @@ def correct(
         remainder = text
     alts: list[Alternative] = []
     seen = {text}
-
-    def units_of(read: tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]) -> tuple:
-        return read[1].text, tuple(m.entry.unit.code for m in read[2].matches)
-
-    chosen = units_of(scored[0])
-    for read in scored[1:]:
-        score, alt_line, alt_parse = read[:3]
+    chosen = (scored[0][1].text, _codes(scored[0][2]))
+    for score, alt_line, alt_parse, _, _ in scored[1:]:
         if len(alts) >= alternatives:
             break
-        if units_of(read) == chosen:
+        if (alt_line.text, _codes(alt_parse)) == chosen:
             continue  # the same units of the same reading, only matched on other letters: no real alternative
         alt_text, _ = render.render(alt_line, alt_parse, tone_used, case)
         if alt_text in seen:
