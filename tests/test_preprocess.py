@@ -129,13 +129,82 @@ def test_max_filter_equals_pillow() -> None:
 
 
 def test_uint8_fast_path_is_identical_to_the_float_path() -> None:
-    """``prepare`` on uint8 takes an integer shortcut; it must give exactly the generic float result."""
+    """``prepare`` decides the writing mask in integers for uint8 input; it must give exactly the generic
+    float result, and on a level, well-inked line the crop is the ink map inside ``text_box``."""
     imgs = [_form(seed=s)[0] for s in range(3)]
     imgs += [np.full((115, 1840), 220, np.uint8), np.zeros((115, 1840), np.uint8), np.full((3, 500), 9, np.uint8)]
     for img in imgs:
         fast = P.prepare(img)
         g = img.astype(np.float32)
-        ink = P.ink_map(g)
-        t, b, lft, r = P.text_box(ink)
-        assert np.array_equal(P._prepare_crop_u8(img), ink[t:b, lft:r])
         assert np.array_equal(fast, P.prepare(g))
+    img = imgs[0]
+    ink = P.ink_map(img.astype(np.float32))
+    t, b, lft, r = P.text_box(ink)
+    assert (t, b, lft, r) == P._mask_box(_mask(img))
+
+
+def _mask(img: np.ndarray) -> np.ndarray:
+    """The writing mask ``prepare`` locates the text with."""
+    num, den = P._ink_parts(img)
+    return P._writing_mask(num, den, P._writing_threshold(num, den))
+
+
+def _tilted(img: np.ndarray, degrees: float) -> np.ndarray:
+    """``img`` photographed at a slant: rotated on a grown canvas filled with the paper colour."""
+    from PIL import Image
+
+    paper = int(np.median(img))
+    return np.asarray(Image.fromarray(img).rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True,
+                                                  fillcolor=paper))
+
+
+@pytest.mark.parametrize("degrees", [-6.0, -3.0, 2.5, 4.0])
+def test_skew_angle_recovers_the_slant(degrees: float) -> None:
+    img, _ = _form()
+    tilted = _tilted(img, degrees)
+    angle = P.skew_angle(_mask(tilted))
+    assert abs(angle + degrees) <= 0.3  # rotating by the returned angle undoes the slant
+
+
+def test_level_lines_are_not_rotated() -> None:
+    img, _ = _form()
+    assert abs(P.skew_angle(_mask(img))) < P.DESKEW_MIN_DEGREES
+    assert P.skew_angle(np.zeros((40, 400), bool)) == 0.0
+
+
+@pytest.mark.parametrize("degrees", [-6.0, 6.0])
+def test_a_slanted_photo_is_levelled_to_the_height_of_a_level_one(degrees: float) -> None:
+    """Without levelling, a 6-degree slant over a long line makes the text band much taller, and the writing
+    shrinks to a fraction of the model's input height (the output gets narrower)."""
+    img, _ = _form()
+    level = P.prepare(img).shape[-1]
+    levelled = P.prepare(_tilted(img, degrees)).shape[-1]
+    saved = P.DESKEW_MIN_DEGREES
+    try:
+        P.DESKEW_MIN_DEGREES = 99.0
+        unlevelled = P.prepare(_tilted(img, degrees)).shape[-1]
+    finally:
+        P.DESKEW_MIN_DEGREES = saved
+    assert levelled > 0.8 * level
+    assert unlevelled < 0.7 * levelled
+
+
+def test_faint_writing_is_still_found() -> None:
+    """A washed-out photo (contrast squeezed to a third: the writing's darkness falls under the usual 0.25):
+    the crop must still land on the writing, not on the box lines."""
+    h, w = 115, 1840
+    img = np.full((h, w), 200.0, np.float32)
+    img[5:8, :] = 40
+    img[h - 8: h - 5, :] = 40
+    img[:, w - 60: w - 57] = 40
+    top, bottom, left, right = 35, 85, 200, 900
+    rng = np.random.default_rng(0)
+    for x in range(left, right, 14):
+        img[top + rng.integers(0, 10): bottom - rng.integers(0, 10), x: x + 3] = 120
+    img = 128 + (img - 128) * 0.4
+    img = np.clip(img + rng.normal(0, 1, img.shape), 0, 255).astype(np.uint8)
+    num, den = P._ink_parts(img)
+    assert np.percentile(num[top:bottom, left:right] / den[top:bottom, left:right], 90) < P.INK_THRESHOLD
+    t, b, lft, r = P._mask_box(_mask(img))
+    assert top - 10 <= t <= top + 5 and bottom - 5 <= b <= bottom + 10
+    assert lft <= left and right - 20 <= r < w - 60

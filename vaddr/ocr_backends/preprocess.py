@@ -6,12 +6,18 @@
 1. **Ink map.** The paper background is estimated at low resolution (grey dilation then blur removes
    the thin pen strokes) and each pixel's *darkness relative to its local background* is taken. This
    cancels paper shading, shadows and the tint of blue-ish photos.
-2. **Ruled lines removed from the crop decision.** The forms have dark box borders; pixels on long
+2. **Writing mask** for the decisions below: ink darker than a share of the line's strongest strokes,
+   capped at ``INK_THRESHOLD`` (faint pencil, a washed-out or blurred photo still give a mask).
+3. **Deskew.** A line written or photographed at a slant of ``DESKEW_MIN_DEGREES`` or more is rotated
+   level (the angle that gives the sharpest row profile of the mask) when that makes the text band
+   thinner by a tenth or more: a line that follows its own sloping ruled line is often cropped well as
+   it is. Level lines stay bit-identical (the model was trained on them).
+4. **Ruled lines removed from the crop decision.** The forms have dark box borders; pixels on long
    horizontal or vertical runs are not counted as writing when locating the text (they stay in the
    image: the model has seen them in training).
-3. **Crop** to the text band (the densest row band, grown over the diacritics) and the first/last
+5. **Crop** to the text band (the densest row band, grown over the diacritics) and the first/last
    ink column, with a margin proportional to the band height.
-4. **Resize** to ``HEIGHT`` keeping the aspect ratio (width capped at ``MAX_WIDTH``), then scale so
+6. **Resize** to ``HEIGHT`` keeping the aspect ratio (width capped at ``MAX_WIDTH``), then scale so
    that paper is 0.0 and ink is about 1.0: *ink bright on a dark background*, so zero padding in
    :func:`batch` equals blank paper.
 
@@ -29,6 +35,18 @@ HEIGHT = 32
 MAX_WIDTH = 1024
 #: Smallest width returned (the CNN downsamples by 4 in width).
 MIN_WIDTH = 16
+#: Ink darkness (0 paper .. 1 black) above which a pixel counts as writing when locating the text ...
+INK_THRESHOLD = 0.25
+#: ... or above this share of the line's strongest strokes, if that is lower. The strongest: the darkness
+#: of the k-th darkest pixel, k = one per ``STRONG_PER_COLUMN`` columns (writing grows with the line's
+#: length, not with the paper around it).
+INK_SHARE = 0.4
+STRONG_PER_COLUMN = 20
+#: Slants (degrees) from which a line is rotated level; searched up to ``MAX_SKEW_DEGREES``.
+DESKEW_MIN_DEGREES = 1.0
+MAX_SKEW_DEGREES = 12.0
+#: A levelled line is used only if its text band is at most this share of the band found without levelling.
+DESKEW_MIN_GAIN = 0.9
 
 
 def _as_gray(img: np.ndarray) -> np.ndarray:
@@ -66,10 +84,8 @@ def _max_filter(a: np.ndarray, size: int) -> np.ndarray:
 
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Darkness relative to the local paper background, in [0, 1] (0 = paper)."""
-    g = _as_gray(gray)
-    bg_a = _background(np.clip(g, 0, 255).astype(np.uint8)).astype(np.float32)
-    bg_a = np.maximum(bg_a, g)
-    return np.clip((bg_a - g) / np.maximum(bg_a, 16.0), 0.0, 1.0)
+    num, den = _ink_parts(_as_gray(gray))
+    return np.clip(num / den, 0.0, 1.0)
 
 
 def _along(axis: int, sl: slice) -> tuple[slice, ...]:
@@ -116,18 +132,20 @@ def _smooth(v: np.ndarray, k: int) -> np.ndarray:
     return np.convolve(v, np.ones(k, np.float32) / k, mode="same")
 
 
-def text_box(ink: np.ndarray, threshold: float = 0.25) -> tuple[int, int, int, int]:
+def text_box(ink: np.ndarray, threshold: float = INK_THRESHOLD) -> tuple[int, int, int, int]:
     """(top, bottom, left, right) of the handwriting, ruled lines ignored; whole image if no ink."""
     return _mask_box(ink > threshold)
 
 
-def _mask_box(mask: np.ndarray) -> tuple[int, int, int, int]:
-    """:func:`text_box` on the thresholded ink mask (modified in place)."""
+def _mask_box(mask: np.ndarray, scale: int | None = None) -> tuple[int, int, int, int]:
+    """:func:`text_box` on the thresholded ink mask (modified in place). ``scale``: the image height the row
+    profile is smoothed for (default: the mask's own; a levelled line passes its height before levelling,
+    since rotation pads the canvas with blank rows)."""
     h, w = mask.shape
     ruled = _grow(_runs(mask, max(8, int(0.08 * w)), axis=1), 2, axis=0)
     ruled |= _grow(_runs(mask, max(6, int(0.5 * h)), axis=0), 2, axis=1)
     mask &= ~ruled
-    rows = _smooth(np.count_nonzero(mask, axis=1).astype(np.float32), max(3, h // 12))
+    rows = _smooth(np.count_nonzero(mask, axis=1).astype(np.float32), max(3, (scale or h) // 12))
     if rows.max() < 2:
         return 0, h, 0, w
     peak = int(rows.argmax())
@@ -160,18 +178,91 @@ def _trim_strays(inked: np.ndarray, band: int) -> tuple[int, int]:
     return int(segs[0][0]), int(segs[-1][-1])
 
 
+def _ink_parts(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of :func:`ink_map` (``ink = num / den``), integers for a uint8 image.
+
+    Keeping the fraction apart lets the writing mask be decided exactly in integers and the float ink
+    be computed on the crop only.
+    """
+    if g.dtype == np.uint8:
+        bg = np.maximum(_background(g), g)
+        return bg - g, np.maximum(bg, 16)  # no underflow: bg >= g
+    bg_f = np.maximum(_background(np.clip(g, 0, 255).astype(np.uint8)).astype(np.float32), g)
+    return bg_f - g, np.maximum(bg_f, 16.0)
+
+
+def _writing_threshold(num: np.ndarray, den: np.ndarray) -> float:
+    """Ink darkness above which a pixel counts as writing: ``INK_THRESHOLD``, or ``INK_SHARE`` of the strongest
+    strokes when the whole line is faint (without it a washed-out photo's crop lands on a box line)."""
+    sample = (num[::3, ::3].astype(np.float32) / den[::3, ::3].astype(np.float32)).ravel()
+    k = max(10, num.shape[1] // 3 // STRONG_PER_COLUMN)
+    strongest = float(np.partition(sample, sample.size - k)[sample.size - k]) if sample.size > k else 1.0
+    return max(0.1, min(INK_THRESHOLD, INK_SHARE * strongest))
+
+
+def _writing_mask(num: np.ndarray, den: np.ndarray, threshold: float) -> np.ndarray:
+    """``ink > threshold``, in integers where it can be (uint8 input, the usual threshold)."""
+    if threshold == INK_THRESHOLD and num.dtype == np.uint8:
+        return (num.astype(np.int16) << 2) > den  # exactly ink > 0.25 (see _ink_parts)
+    return num.astype(np.float32) > np.float32(threshold) * den.astype(np.float32)
+
+
+def skew_angle(mask: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> float:
+    """The slant of the writing in degrees, counter-clockwise positive as Pillow's ``rotate`` counts them
+    (rotating the image by it makes the rows level); 0.0 when the mask is too small to tell.
+
+    The mask's row profile is sharpest when its rows are level. Rather than rotating the image per trial
+    angle, the mask is cut into vertical strips whose row counts are shifted by ``x * tan(angle)``: a
+    1-degree search over the range, then a 0.1-degree one around the best.
+    """
+    h, w = mask.shape
+    strips = min(32, w // 8)
+    if strips < 4 or w < 3 * h or np.count_nonzero(mask) < 50:
+        return 0.0
+    edges = np.linspace(0, w, strips + 1).astype(np.int64)
+    counts = np.add.reduceat(mask, edges[:-1], axis=1, dtype=np.int32).T.astype(np.float64)  # [strips, h]
+    centres = (edges[:-1] + edges[1:]) / 2.0 - w / 2.0
+
+    def sharpest(angles: np.ndarray) -> float:
+        shifts = -np.round(np.tan(np.radians(angles))[:, None] * centres[None, :]).astype(np.int64)
+        pad = int(np.abs(shifts).max())
+        size = h + 2 * pad
+        rows = np.arange(h)[None, None, :] + shifts[:, :, None] + pad
+        index = rows + (np.arange(len(angles)) * size)[:, None, None]
+        weights = np.broadcast_to(counts, index.shape)
+        profiles = np.bincount(index.ravel(), weights.ravel(), minlength=len(angles) * size)
+        energy = (profiles.reshape(len(angles), size) ** 2).sum(axis=1)
+        return float(angles[int(np.argmax(energy))])
+
+    coarse = sharpest(np.arange(-max_degrees, max_degrees + 0.5, 1.0))
+    return round(sharpest(np.arange(coarse - 1.0, coarse + 1.05, 0.1)), 1)
+
+
+def _rotate(ink: np.ndarray, degrees: float) -> np.ndarray:
+    """An ink map rotated counter-clockwise on a canvas grown to fit; the new corners are blank paper (0),
+    so no edge of the photo shows up as writing."""
+    img = Image.fromarray(ink.astype(np.float32, copy=False), "F")
+    return np.asarray(img.rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=0.0))
+
+
 def prepare(gray: np.ndarray) -> np.ndarray:
-    """Grayscale uint8 [H, W] photo of one line -> float32 [1, HEIGHT, W'] (ink ~1, paper 0)."""
+    """Grayscale photo [H, W] of one line (uint8, or float 0..255) -> float32 [1, HEIGHT, W'] (ink ~1, paper 0)."""
     a = np.asarray(gray)
-    if a.ndim == 2 and a.dtype == np.uint8 and a.shape[0] >= 2 and a.shape[1] >= 2:
-        crop = _prepare_crop_u8(a)
-    else:
-        g = _as_gray(a)
-        if g.ndim != 2 or g.shape[0] < 2 or g.shape[1] < 2:
-            return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32)
-        ink = ink_map(g)
-        top, bottom, left, right = text_box(ink)
-        crop = ink[top:bottom, left:right]
+    g = a if a.ndim == 2 and a.dtype == np.uint8 else _as_gray(a)
+    if g.ndim != 2 or g.shape[0] < 2 or g.shape[1] < 2:
+        return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32)
+    num, den = _ink_parts(g)
+    threshold = _writing_threshold(num, den)
+    mask = _writing_mask(num, den, threshold)
+    angle = skew_angle(mask)
+    top, bottom, left, right = _mask_box(mask)
+    crop = np.clip(num[top:bottom, left:right].astype(np.float32) / den[top:bottom, left:right], 0.0, 1.0)
+    if abs(angle) >= DESKEW_MIN_DEGREES:
+        # Levelled only if that makes the text band thinner (see the module docstring).
+        level = _rotate(np.clip(num.astype(np.float32) / den, 0.0, 1.0), angle)
+        t, b, lft, r = _mask_box(level > threshold, scale=g.shape[0])
+        if b - t < DESKEW_MIN_GAIN * (bottom - top):
+            crop = level[t:b, lft:r]
     ch, cw = crop.shape
     width = int(round(cw * HEIGHT / max(ch, 1)))
     width = min(MAX_WIDTH, max(MIN_WIDTH, width))
@@ -180,22 +271,6 @@ def prepare(gray: np.ndarray) -> np.ndarray:
     scale = 1.0 / max(hi, 0.15)
     out = np.clip((out - 0.03) * scale, 0.0, 1.0)
     return out[None].astype(np.float32)
-
-
-def _prepare_crop_u8(g8: np.ndarray) -> np.ndarray:
-    """``ink_map`` + ``text_box`` + crop for a uint8 image, bit-identical to the float path but faster.
-
-    With integer pixels the ink is ``num / den`` (``num = max(bg, g) - g``, ``den = max(bg, g, 16)``),
-    so the mask ``ink > 0.25`` is exactly ``4 * num > den`` (the quotient of small integers is never
-    within float32 rounding of 0.25), and the float ink is only computed on the crop.
-    """
-    bg = np.maximum(_background(g8), g8)
-    num = bg - g8  # no underflow: bg >= g8
-    den = np.maximum(bg, 16)
-    mask = (num.astype(np.int16) << 2) > den
-    top, bottom, left, right = _mask_box(mask)
-    n = num[top:bottom, left:right].astype(np.float32)
-    return np.clip(n / den[top:bottom, left:right].astype(np.float32), 0.0, 1.0)
 
 
 def batch(items: list[np.ndarray], min_width: int = MIN_WIDTH) -> np.ndarray:
