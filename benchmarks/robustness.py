@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ocr import REAL_DIR, held_out_writers  # noqa: E402
+from ocr import REAL_DIR, held_out_writers, real_set  # noqa: E402
 
 from vaddr import metrics  # noqa: E402
 from vaddr.corrector import correct  # noqa: E402
@@ -95,11 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         preprocess.DESKEW_MIN_DEGREES = float("inf")
         preprocess.INK_SHARE = float("inf")
     writers = set(held_out_writers())
-    items = []
-    for line in (REAL_DIR / "labels.tsv").read_text(encoding="utf-8").splitlines():
-        rel, _, label = line.partition("\t")
-        if label and Path(rel).parent.name in writers:
-            items.append((REAL_DIR / rel, label))
+    items = real_set()
     photos = [Image.open(path).convert("L") for path, _ in items]
     labels = [label for _, label in items]
     model = CrnnOnnx(threads=1)

@@ -256,13 +256,15 @@ def prepare(gray: np.ndarray) -> np.ndarray:
     mask = _writing_mask(num, den, threshold)
     angle = skew_angle(mask)
     top, bottom, left, right = _mask_box(mask)
-    crop = np.clip(num[top:bottom, left:right].astype(np.float32) / den[top:bottom, left:right], 0.0, 1.0)
+    crop = None
     if abs(angle) >= DESKEW_MIN_DEGREES:
         # Levelled only if that makes the text band thinner (see the module docstring).
         level = _rotate(np.clip(num.astype(np.float32) / den, 0.0, 1.0), angle)
         t, b, lft, r = _mask_box(level > threshold, scale=g.shape[0])
         if b - t < DESKEW_MIN_GAIN * (bottom - top):
             crop = level[t:b, lft:r]
+    if crop is None:  # the ink is computed on the crop only
+        crop = np.clip(num[top:bottom, left:right].astype(np.float32) / den[top:bottom, left:right], 0.0, 1.0)
     ch, cw = crop.shape
     width = int(round(cw * HEIGHT / max(ch, 1)))
     width = min(MAX_WIDTH, max(MIN_WIDTH, width))
