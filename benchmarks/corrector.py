@@ -102,8 +102,11 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
         times.append(time.perf_counter() - t)
         outs.append(a.text)
         units.append(
-            (a.province.code if a.province else None, a.district.code if a.district else None,
-             a.ward.code if a.ward else None)
+            (
+                a.province.code if a.province else None,
+                a.district.code if a.district else None,
+                a.ward.code if a.ward else None,
+            )
         )
     n_chars = sum(len(y) for y in labels)
     cer_before = sum(Levenshtein.distance(x, y) for x, y in zip(inputs, labels, strict=True)) / n_chars
@@ -117,10 +120,14 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
     p99 = times_ms[min(len(times_ms) - 1, int(len(times_ms) * 0.99))]
     rate = len(inputs) / sum(times)
     print(f"\n== mode: {name} ({len(inputs)} lines, {len(evaluable)} with gold p/d/w) ==")
-    print(f"vaddr.correct       exact-text {exact:6.1%}   CER before {cer_before:6.2%} -> after {cer_after:6.2%}"
-          f"  (ratio {cer_after / cer_before if cer_before else 0:.3f})   Kalapa score {score:.4f}")
-    print(f"vaddr.correct       province {acc[0]:6.1%}  district {acc[1]:6.1%}  ward {acc[2]:6.1%}"
-          f"   {rate:7.0f} addr/s   p50 {p50:.2f} ms   p99 {p99:.2f} ms")
+    print(
+        f"vaddr.correct       exact-text {exact:6.1%}   CER before {cer_before:6.2%} -> after {cer_after:6.2%}"
+        f"  (ratio {cer_after / cer_before if cer_before else 0:.3f})   Kalapa score {score:.4f}"
+    )
+    print(
+        f"vaddr.correct       province {acc[0]:6.1%}  district {acc[1]:6.1%}  ward {acc[2]:6.1%}"
+        f"   {rate:7.0f} addr/s   p50 {p50:.2f} ms   p99 {p99:.2f} ms"
+    )
     if peer is None:
         print("vietnamadminunits   not installed (pip install vietnamadminunits==1.0.4) - peer skipped")
         return
@@ -128,8 +135,10 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
     peer_out = [peer_units(peer, x) for x in inputs]
     peer_rate = len(inputs) / (time.perf_counter() - t0)
     pacc = [sum(peer_out[i][k] == gold[i][k] for i in evaluable) / len(evaluable) for k in range(3)]
-    print(f"vietnamadminunits   province {pacc[0]:6.1%}  district {pacc[1]:6.1%}  ward {pacc[2]:6.1%}"
-          f"   {peer_rate:7.0f} addr/s")
+    print(
+        f"vietnamadminunits   province {pacc[0]:6.1%}  district {pacc[1]:6.1%}  ward {pacc[2]:6.1%}"
+        f"   {peer_rate:7.0f} addr/s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,8 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     correct("warm up the gazetteer and indexes")
     gold = [units_of(y) for y in labels]
     unresolved = [(y, g) for y, g in zip(labels, gold, strict=True) if not all(g)]
-    print(f"{len(labels)} real lines; clean label resolves all 3 levels for {len(labels) - len(unresolved)}"
-          f"; unresolved {len(unresolved)}")
+    print(
+        f"{len(labels)} real lines; clean label resolves all 3 levels for {len(labels) - len(unresolved)}"
+        f"; unresolved {len(unresolved)}"
+    )
     rng = random.Random(args.seed)
     modes = {
         "stripped": [strip_marks(y) for y in labels],

@@ -83,8 +83,10 @@ def latency(rec: CrnnOnnx, files: list[Path], beam: int) -> None:
         for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), strict=True):
             parts[k].append(v)
         greedy.append(t5 - t4)
-    print(f"latency per line, batch 1, {rec.threads} thread(s), {len(parts['total'])} lines "
-          f"(frames T: median {int(np.median(frames))}, max {max(frames)}):")
+    print(
+        f"latency per line, batch 1, {rec.threads} thread(s), {len(parts['total'])} lines "
+        f"(frames T: median {int(np.median(frames))}, max {max(frames)}):"
+    )
     for k, v in parts.items():
         report_latency(k, v)
     report_latency("(greedy)", greedy)
@@ -107,8 +109,10 @@ def accuracy(name: str, hyps: list[list], labels: list[str], correct: Callable |
         rows.append(("corrected", [correct(h).text for h in hyps]))
     for label, preds in rows:
         s = metrics.summarize(preds, labels)
-        print(f"  {name:<28} {label:<10} n={s['n']:<5} CER {s['cer'] * 100:6.2f}%   "
-              f"exact {s['exact'] * 100:6.2f}%   kalapa {s['kalapa']:.4f}")
+        print(
+            f"  {name:<28} {label:<10} n={s['n']:<5} CER {s['cer'] * 100:6.2f}%   "
+            f"exact {s['exact'] * 100:6.2f}%   kalapa {s['kalapa']:.4f}"
+        )
 
 
 def synth_set(limit: int) -> tuple[list[np.ndarray], list[str]]:
@@ -154,8 +158,9 @@ def main() -> None:
         sys.exit(f"no model at {path}")
     rec = CrnnOnnx(model_path=path, threads=a.threads, beam_width=a.beam)
     meta = rec.metadata
-    print(f"model {path}: {path.stat().st_size / 1e6:.2f} MB, {len(rec.charset) + 1} classes, "
-          f"height {meta.get('height')}")
+    print(
+        f"model {path}: {path.stat().st_size / 1e6:.2f} MB, {len(rec.charset) + 1} classes, height {meta.get('height')}"
+    )
 
     correct = None
     if not a.no_correct:

@@ -64,8 +64,10 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.perf_counter()
                 correct(sub, lexicon=lexicon)
                 added.append(time.perf_counter() - t0 - b)
-            print(f"k={k:<3} lexicon={'on ' if lexicon else 'off'}  added p50 {statistics.median(added) * 1000:6.2f} ms"
-                  f"   p99 {_pct(added, 0.99) * 1000:6.2f} ms")
+            print(
+                f"k={k:<3} lexicon={'on ' if lexicon else 'off'}  added p50 {statistics.median(added) * 1000:6.2f} ms"
+                f"   p99 {_pct(added, 0.99) * 1000:6.2f} ms"
+            )
     return 0
 
 

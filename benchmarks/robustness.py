@@ -84,8 +84,11 @@ ALTERATIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="*", help="alterations to run (names as printed; default: all)")
-    ap.add_argument("--legacy-preprocess", action="store_true",
-                    help="no levelling, fixed writing threshold (prepare() before the robustness work)")
+    ap.add_argument(
+        "--legacy-preprocess",
+        action="store_true",
+        help="no levelling, fixed writing threshold (prepare() before the robustness work)",
+    )
     ap.add_argument("--top-k", type=int, default=10)
     args = ap.parse_args(argv)
     if not (REAL_DIR / "labels.tsv").exists():
@@ -99,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     photos = [Image.open(path).convert("L") for path, _ in items]
     labels = [label for _, label in items]
     model = CrnnOnnx(threads=1)
-    print(f"{len(items)} held-out real lines ({len(writers)} writers); "
-          f"preprocess: {'legacy' if args.legacy_preprocess else 'current'}")
+    print(
+        f"{len(items)} held-out real lines ({len(writers)} writers); "
+        f"preprocess: {'legacy' if args.legacy_preprocess else 'current'}"
+    )
     print(f"{'alteration':<28} {'raw CER':>8} {'raw Kalapa':>10} | {'CER':>7} {'exact':>7} {'Kalapa':>7}  {'s':>4}")
     for name, alter in ALTERATIONS.items():
         if args.only and name not in args.only:
@@ -109,8 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         recs = model.recognize([alter(p) for p in photos], top_k=args.top_k)
         raw = metrics.summarize([r.best.text for r in recs], labels)
         fixed = metrics.summarize([correct(r).text for r in recs], labels)
-        print(f"{name:<28} {raw['cer']:8.2%} {raw['kalapa']:10.4f} | {fixed['cer']:7.2%} {fixed['exact']:7.1%} "
-              f"{fixed['kalapa']:7.4f}  {time.perf_counter() - start:4.0f}", flush=True)
+        print(
+            f"{name:<28} {raw['cer']:8.2%} {raw['kalapa']:10.4f} | {fixed['cer']:7.2%} {fixed['exact']:7.1%} "
+            f"{fixed['kalapa']:7.4f}  {time.perf_counter() - start:4.0f}",
+            flush=True,
+        )
     return 0
 
 

@@ -45,7 +45,6 @@ def test_installed_command_help_and_usage_error() -> None:
     assert bad.returncode == 2
 
 
-
 def test_alternatives_are_listed_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     line = "nghi hoa nghi loc nghe an"  # Nghi Hoà and Nghi Hoa are both wards of Nghi Lộc
     assert main(["--json", line]) == 0

@@ -91,8 +91,18 @@ def test_unit_is_frozen_with_slots():
 
 @pytest.mark.parametrize(
     "raw, want",
-    [("Hoà Bình", "Hòa Bình"), ("Thuỷ", "Thủy"), ("Hoá", "Hóa"), ("Khoẻ", "Khỏe"), ("Quý", "Quý"),
-     ("Thuý", "Thúy"), ("Hoàng", "Hoàng"), ("Nguyễn", "Nguyễn"), ("THUỴ", "THỤY"), ("Uỷ", "Ủy")],
+    [
+        ("Hoà Bình", "Hòa Bình"),
+        ("Thuỷ", "Thủy"),
+        ("Hoá", "Hóa"),
+        ("Khoẻ", "Khỏe"),
+        ("Quý", "Quý"),
+        ("Thuý", "Thúy"),
+        ("Hoàng", "Hoàng"),
+        ("Nguyễn", "Nguyễn"),
+        ("THUỴ", "THỤY"),
+        ("Uỷ", "Ủy"),
+    ],
 )
 def test_canonical_tone_placement(raw, want):
     assert canonical(raw) == want

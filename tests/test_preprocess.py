@@ -15,18 +15,16 @@ P = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(P)
 
 
-def _form(
-    h: int = 115, w: int = 1840, paper: int = 200, seed: int = 0
-) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+def _form(h: int = 115, w: int = 1840, paper: int = 200, seed: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """A fake form photo: shaded paper, box lines, and a dark 'writing' block; returns (image, ink box)."""
     rng = np.random.default_rng(seed)
     img = np.full((h, w), paper, np.float32) + np.linspace(-20, 20, w)[None, :]
     img[5:8, :] = 40  # top ruled line
-    img[h - 8: h - 5, :] = 40  # bottom ruled line
-    img[:, w - 60: w - 57] = 40  # right border
+    img[h - 8 : h - 5, :] = 40  # bottom ruled line
+    img[:, w - 60 : w - 57] = 40  # right border
     top, bottom, left, right = 35, 85, 200, 900
     for x in range(left, right, 14):  # strokes of 'letters'
-        img[top + rng.integers(0, 10): bottom - rng.integers(0, 10), x: x + 3] = 50
+        img[top + rng.integers(0, 10) : bottom - rng.integers(0, 10), x : x + 3] = 50
     img[60:63, left:right:2] = 50
     img += rng.normal(0, 3, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8), (top, bottom, left, right)
@@ -54,8 +52,13 @@ def test_crop_keeps_the_ink_and_drops_the_margins() -> None:
 
 
 def test_blank_and_tiny_images_do_not_crash() -> None:
-    for img in (np.full((115, 1840), 220, np.uint8), np.zeros((115, 1840), np.uint8),
-                np.full((1, 1), 255, np.uint8), np.zeros((0, 0), np.uint8), np.full((3, 500), 9, np.uint8)):
+    for img in (
+        np.full((115, 1840), 220, np.uint8),
+        np.zeros((115, 1840), np.uint8),
+        np.full((1, 1), 255, np.uint8),
+        np.zeros((0, 0), np.uint8),
+        np.full((3, 500), 9, np.uint8),
+    ):
         x = P.prepare(img)
         assert x.shape[0] == 1 and x.shape[1] == P.HEIGHT and x.shape[2] >= P.MIN_WIDTH
         assert np.isfinite(x).all()
@@ -88,8 +91,8 @@ def _runs_reference(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
     n = m.shape[1]
     if length > 1 and n >= length:
         for s in range(n - length + 1):
-            full = m[:, s: s + length].sum(axis=1) >= int(0.92 * length)
-            out[full, s: s + length] = True
+            full = m[:, s : s + length].sum(axis=1) >= int(0.92 * length)
+            out[full, s : s + length] = True
     return np.moveaxis(out, 1, axis)
 
 
@@ -112,7 +115,7 @@ def test_grow_is_a_one_axis_dilation() -> None:
             m = np.moveaxis(mask, axis, 0)
             want = np.zeros_like(m)
             for i in range(m.shape[0]):
-                want[i] = m[max(0, i - r): i + r + 1].any(axis=0)
+                want[i] = m[max(0, i - r) : i + r + 1].any(axis=0)
             assert np.array_equal(got, np.moveaxis(want, 0, axis))
 
 
@@ -154,8 +157,9 @@ def _tilted(img: np.ndarray, degrees: float) -> np.ndarray:
     from PIL import Image
 
     paper = int(np.median(img))
-    return np.asarray(Image.fromarray(img).rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True,
-                                                  fillcolor=paper))
+    return np.asarray(
+        Image.fromarray(img).rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=paper)
+    )
 
 
 @pytest.mark.parametrize("degrees", [-6.0, -3.0, 2.5, 4.0])
@@ -195,12 +199,12 @@ def test_faint_writing_is_still_found() -> None:
     h, w = 115, 1840
     img = np.full((h, w), 200.0, np.float32)
     img[5:8, :] = 40
-    img[h - 8: h - 5, :] = 40
-    img[:, w - 60: w - 57] = 40
+    img[h - 8 : h - 5, :] = 40
+    img[:, w - 60 : w - 57] = 40
     top, bottom, left, right = 35, 85, 200, 900
     rng = np.random.default_rng(0)
     for x in range(left, right, 14):
-        img[top + rng.integers(0, 10): bottom - rng.integers(0, 10), x: x + 3] = 120
+        img[top + rng.integers(0, 10) : bottom - rng.integers(0, 10), x : x + 3] = 120
     img = 128 + (img - 128) * 0.4
     img = np.clip(img + rng.normal(0, 1, img.shape), 0, 255).astype(np.uint8)
     num, den = P._ink_parts(img)

@@ -28,8 +28,20 @@ def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp / "src"
     shutil.copytree(HERE / "fake_plugin", src)  # build in a copy: no build/ or egg-info in the repo
     target = tmp / "site"
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-           "--no-index", "--disable-pip-version-check", "--target", str(target), str(src)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+        "--disable-pip-version-check",
+        "--target",
+        str(target),
+        str(src),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if proc.returncode != 0:
         pytest.fail(f"could not install the fake plugin:\n{proc.stdout}\n{proc.stderr}")
@@ -79,7 +91,10 @@ def test_plugin_drives_the_cli(plugin_dir: Path, tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(plugin_dir), str(ROOT)]))
     proc = subprocess.run(
         [sys.executable, "-m", "vaddr.cli.ocr", "--backend", "fake", "--raw", "--json", str(img)],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     (line,) = proc.stdout.splitlines()

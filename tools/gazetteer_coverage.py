@@ -21,10 +21,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from vaddr.gazetteer import OLD_SUFFIX, Gazetteer, Unit, key, legacy  # noqa: E402
 
 # Type words people write before a name, as token sequences after folding ("Tp." -> "tp").
-TYPE_TOKENS = [t.split() for t in (
-    "tinh", "thanh pho", "tp", "thi xa", "tx", "thi tran", "tt", "huyen", "h", "quan", "q", "phuong", "p",
-    "xa", "x", "f", "dac khu", "t", "t pho", "tt pho",
-)]
+TYPE_TOKENS = [
+    t.split()
+    for t in (
+        "tinh",
+        "thanh pho",
+        "tp",
+        "thi xa",
+        "tx",
+        "thi tran",
+        "tt",
+        "huyen",
+        "h",
+        "quan",
+        "q",
+        "phuong",
+        "p",
+        "xa",
+        "x",
+        "f",
+        "dac khu",
+        "t",
+        "t pho",
+        "tt pho",
+    )
+]
 
 
 def tokens(text: str) -> list[str]:
@@ -38,7 +59,7 @@ def strip_type(toks: list[str], depth: int = 2) -> list[list[str]]:
     out = [toks]
     if depth:
         for t in TYPE_TOKENS:
-            if len(toks) >= len(t) and toks[-len(t):] == t:
+            if len(toks) >= len(t) and toks[-len(t) :] == t:
                 out += strip_type(toks[: -len(t)], depth - 1)
     return out
 
@@ -92,8 +113,10 @@ def resolve(g: Gazetteer, line: str) -> tuple[bool, str]:
                 for rest4 in strip_type(rest3):
                     if suffix_matches(rest4, family(g, dist.code)):
                         return True, ""
-                best = best or (f"{why(min(strip_type(rest3), key=len), 'ward')} in {dist.type} {dist.name}"
-                                f" ({dist.code}), {prov.name}")
+                best = best or (
+                    f"{why(min(strip_type(rest3), key=len), 'ward')} in {dist.type} {dist.name}"
+                    f" ({dist.code}), {prov.name}"
+                )
     if not best:
         best = f"{why(min(strip_type(provs[0][1]), key=len), 'district')} in {provs[0][0].name}"
     return False, best

@@ -8,9 +8,7 @@ labels use only a subset of it (space, digits, ``/`` and ``'``); the rest costs 
 from __future__ import annotations
 
 _BASE_LOWER = "aăâbcdđeêghiklmnoôơpqrstuưvxy" + "fjwz"
-_TONED = (
-    "àáảãạ" "ằắẳẵặ" "ầấẩẫậ" "èéẻẽẹ" "ềếểễệ" "ìíỉĩị" "òóỏõọ" "ồốổỗộ" "ờớởỡợ" "ùúủũụ" "ừứửữự" "ỳýỷỹỵ"
-)
+_TONED = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 _LOWER = _BASE_LOWER + _TONED
 #: Every Vietnamese letter, lower then upper case.
 VIETNAMESE_LETTERS: str = _LOWER + _LOWER.upper()

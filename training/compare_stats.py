@@ -37,9 +37,15 @@ FEATURES: dict[str, str] = {
 
 def describe(lines: list[str]) -> dict[str, float]:
     lens = np.array([len(s) for s in lines])
-    out = {"lines": len(lines), "len min": lens.min(), "len p10": np.percentile(lens, 10),
-           "len mean": lens.mean(), "len p90": np.percentile(lens, 90), "len max": lens.max(),
-           "words mean": np.mean([len(s.split()) for s in lines])}
+    out = {
+        "lines": len(lines),
+        "len min": lens.min(),
+        "len p10": np.percentile(lens, 10),
+        "len mean": lens.mean(),
+        "len p90": np.percentile(lens, 90),
+        "len max": lens.max(),
+        "words mean": np.mean([len(s.split()) for s in lines]),
+    }
     for name, pat in FEATURES.items():
         out[name] = np.mean([bool(re.search(pat, s)) for s in lines])
     return out

@@ -46,8 +46,12 @@ def load_model(ckpt_path: Path) -> tuple[CRNN, dict]:
 def to_onnx(model: CRNN, path: Path) -> None:
     """TorchScript-based exporter (stable for LSTMs), dynamic batch and width."""
     x = torch.zeros(2, 1, preprocess.HEIGHT, 256)
-    kw = dict(input_names=["image"], output_names=["log_probs"], opset_version=17,
-              dynamic_axes={"image": {0: "batch", 3: "width"}, "log_probs": {0: "batch", 1: "frames"}})
+    kw = dict(
+        input_names=["image"],
+        output_names=["log_probs"],
+        opset_version=17,
+        dynamic_axes={"image": {0: "batch", 3: "width"}, "log_probs": {0: "batch", 1: "frames"}},
+    )
     try:
         torch.onnx.export(model, (x,), str(path), dynamo=False, **kw)
     except TypeError:  # older torch without the dynamo switch
@@ -78,8 +82,7 @@ def quantize(src: Path, dst: Path) -> None:
 
     # Conv layers stay fp32: ConvInteger is slower than float conv on CPU and they hold few weights;
     # the LSTM and linear layers hold ~80% of the parameters.
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["LSTM", "MatMul", "Gemm"])
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, op_types_to_quantize=["LSTM", "MatMul", "Gemm"])
 
 
 def onnx_predict(path: Path, data: LineSet, batch: int = 32) -> tuple[list[str], float]:
@@ -91,7 +94,7 @@ def onnx_predict(path: Path, data: LineSet, batch: int = 32) -> tuple[list[str],
     preds: dict[int, str] = {}
     t = time.time()
     for s in range(0, len(order), batch):
-        idx = order[s: s + batch]
+        idx = order[s : s + batch]
         x, _, in_len, _ = make_batch([data.images[i] for i in idx], [""] * len(idx))
         lp = sess.run(["log_probs"], {"image": x.numpy()})[0]
         best = lp.argmax(-1)
@@ -115,8 +118,7 @@ def main() -> None:
     ap.add_argument("--real", type=Path, default=CACHE / "real.npz")
     ap.add_argument("--synth-val", type=Path, default=CACHE / "synth_val")
     ap.add_argument("--synth-val-n", type=int, default=2000)
-    ap.add_argument("--max-cer-loss", type=float, default=0.005,
-                    help="CER cost allowed for int8 (0.005 = 0.5 point)")
+    ap.add_argument("--max-cer-loss", type=float, default=0.005, help="CER cost allowed for int8 (0.005 = 0.5 point)")
     ap.add_argument("--no-quant", action="store_true")
     ap.add_argument("--report", type=Path, default=None, help="write the measured metrics as JSON here")
     a = ap.parse_args()
@@ -156,14 +158,27 @@ def main() -> None:
             ok &= report["int8"][name]["cer"] - report["fp32"][name]["cer"] <= a.max_cer_loss
         if ok:
             chosen = int8
-    report["bundled"] = {"variant": "int8" if chosen == int8 else "fp32", "path": str(a.out),
-                         "ckpt": str(a.ckpt), "steps": ck.get("step")}
+    report["bundled"] = {
+        "variant": "int8" if chosen == int8 else "fp32",
+        "path": str(a.out),
+        "ckpt": str(a.ckpt),
+        "steps": ck.get("step"),
+    }
     a.out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(chosen, a.out)
     half = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
-    torch.save({"model": half, "config": model.config, "charset": CHARSET,
-                "height": preprocess.HEIGHT, "step": ck.get("step"), "command": ck.get("command"),
-                "seed": ck.get("seed")}, CHECKPOINT)
+    torch.save(
+        {
+            "model": half,
+            "config": model.config,
+            "charset": CHARSET,
+            "height": preprocess.HEIGHT,
+            "step": ck.get("step"),
+            "command": ck.get("command"),
+            "seed": ck.get("seed"),
+        },
+        CHECKPOINT,
+    )
     text = json.dumps(report, indent=1, ensure_ascii=False)
     print(text)
     if a.report:

@@ -73,8 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             preds = [correct(r).text for r in recs]
             results[(lp, unk)] = summarize(preds, labels)
             r = results[(lp, unk)]
-            print(f"log_prob {lp:4.2f} unknown_word {unk:4.2f}: kalapa {r['kalapa']:.4f}  exact {r['exact']:.1%}"
-                  f"  cer {r['cer']:.2%}", flush=True)
+            print(
+                f"log_prob {lp:4.2f} unknown_word {unk:4.2f}: kalapa {r['kalapa']:.4f}  exact {r['exact']:.1%}"
+                f"  cer {r['cer']:.2%}",
+                flush=True,
+            )
     best = max(results, key=lambda k: (results[k]["kalapa"], -abs(k[0] - 1.0), -k[1]))
     print(f"best: log_prob {best[0]}, unknown_word {best[1]} (structure 1.0) on {len(labels)} lines, top-{args.top_k}")
     if args.write:

@@ -33,12 +33,31 @@ MANIFEST = FONT_DIR / "fonts.json"
 #: Fontsource packages tried (handwriting or hand-lettered looking), pinned to the versions used.
 #: caveat, caveat-brush and comic-neue lack Vietnamese letters and are dropped by the coverage check.
 PINNED: dict[str, str] = {
-    "patrick-hand": "5.3.0", "dancing-script": "5.3.0", "itim": "5.3.0", "sriracha": "5.3.0",
-    "pacifico": "5.3.0", "caveat": "5.3.0", "playpen-sans": "5.3.0", "charm": "5.2.7", "mali": "5.3.0",
-    "shantell-sans": "5.3.0", "grandstander": "5.3.0", "k2d": "5.2.8", "kodchasan": "5.2.8",
-    "charmonman": "5.2.7", "ms-madi": "5.3.0", "whisper": "5.3.0", "licorice": "5.3.0",
-    "corinthia": "5.3.0", "ephesis": "5.3.0", "caveat-brush": "5.3.0", "oooh-baby": "5.3.0",
-    "pangolin": "5.3.0", "mynerve": "5.3.0", "playwrite-vn": "5.3.0", "fuzzy-bubbles": "5.3.0",
+    "patrick-hand": "5.3.0",
+    "dancing-script": "5.3.0",
+    "itim": "5.3.0",
+    "sriracha": "5.3.0",
+    "pacifico": "5.3.0",
+    "caveat": "5.3.0",
+    "playpen-sans": "5.3.0",
+    "charm": "5.2.7",
+    "mali": "5.3.0",
+    "shantell-sans": "5.3.0",
+    "grandstander": "5.3.0",
+    "k2d": "5.2.8",
+    "kodchasan": "5.2.8",
+    "charmonman": "5.2.7",
+    "ms-madi": "5.3.0",
+    "whisper": "5.3.0",
+    "licorice": "5.3.0",
+    "corinthia": "5.3.0",
+    "ephesis": "5.3.0",
+    "caveat-brush": "5.3.0",
+    "oooh-baby": "5.3.0",
+    "pangolin": "5.3.0",
+    "mynerve": "5.3.0",
+    "playwrite-vn": "5.3.0",
+    "fuzzy-bubbles": "5.3.0",
     "comic-neue": "5.3.0",
 }
 CANDIDATES: tuple[str, ...] = tuple(PINNED)
@@ -64,7 +83,11 @@ def _npm_pack(name: str, dest: Path) -> Path | None:
     try:
         out = subprocess.run(
             ["npm", "pack", "--silent", f"@fontsource/{name}@{version}"],
-            cwd=dest, check=True, capture_output=True, text=True, timeout=120,
+            cwd=dest,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     except (subprocess.SubprocessError, FileNotFoundError):
         return None

@@ -18,25 +18,33 @@ def _conv(cin: int, cout: int) -> list[nn.Module]:
 class CRNN(nn.Module):
     """[N, 1, H, W] float (ink ~1, paper 0) -> [N, T=W/4, C] log-probabilities (blank = 0)."""
 
-    def __init__(self, num_classes: int, height: int = 32,
-                 channels: tuple[int, int, int, int] = (16, 32, 64, 96),
-                 hidden: int = 128, dropout: float = 0.15) -> None:
+    def __init__(
+        self,
+        num_classes: int,
+        height: int = 32,
+        channels: tuple[int, int, int, int] = (16, 32, 64, 96),
+        hidden: int = 128,
+        dropout: float = 0.15,
+    ) -> None:
         super().__init__()
         c1, c2, c3, c4 = channels
         self.cnn = nn.Sequential(
-            *_conv(1, c1), nn.MaxPool2d(2),
-            *_conv(c1, c2), nn.MaxPool2d(2),
-            *_conv(c2, c3), *_conv(c3, c3), nn.MaxPool2d((2, 1)),
-            *_conv(c3, c4), *_conv(c4, c4), nn.MaxPool2d((2, 1)),
+            *_conv(1, c1),
+            nn.MaxPool2d(2),
+            *_conv(c1, c2),
+            nn.MaxPool2d(2),
+            *_conv(c2, c3),
+            *_conv(c3, c3),
+            nn.MaxPool2d((2, 1)),
+            *_conv(c3, c4),
+            *_conv(c4, c4),
+            nn.MaxPool2d((2, 1)),
         )
         feat_h = height // 16
-        self.proj = nn.Sequential(nn.Linear(c4 * feat_h, 2 * hidden), nn.ReLU(inplace=True),
-                                  nn.Dropout(dropout))
-        self.rnn = nn.LSTM(2 * hidden, hidden, num_layers=2, bidirectional=True, batch_first=True,
-                           dropout=dropout)
+        self.proj = nn.Sequential(nn.Linear(c4 * feat_h, 2 * hidden), nn.ReLU(inplace=True), nn.Dropout(dropout))
+        self.rnn = nn.LSTM(2 * hidden, hidden, num_layers=2, bidirectional=True, batch_first=True, dropout=dropout)
         self.fc = nn.Linear(2 * hidden, num_classes)
-        self.config = {"num_classes": num_classes, "height": height, "channels": list(channels),
-                       "hidden": hidden}
+        self.config = {"num_classes": num_classes, "height": height, "channels": list(channels), "hidden": hidden}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.cnn(x)  # N, C, h, T

@@ -50,7 +50,7 @@ def augment_photo(gray: np.ndarray, rng: random.Random) -> np.ndarray:
     g = cv2.warpAffine(gray, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
     t, b = rng.randint(0, h // 10), rng.randint(0, h // 10)
     left, r = rng.randint(0, w // 50), rng.randint(0, w // 20)
-    g = g[t: h - b, left: w - r]
+    g = g[t : h - b, left : w - r]
     f = rng.uniform(0.5, 1.2)
     g = cv2.resize(g, (max(8, int(g.shape[1] * f)), max(8, int(g.shape[0] * rng.uniform(0.9, 1.1) * f))))
     g = g.astype(np.float32) * rng.uniform(0.75, 1.15) + rng.uniform(-25, 25)
@@ -79,11 +79,16 @@ def build(versions: int = 8, workers: int = 2, out: Path = REAL_CACHE) -> Path:
     with Pool(workers) as pool:
         imgs = list(tqdm(pool.imap(_prep, jobs, chunksize=16), total=len(jobs), desc="real"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(out, pixels=np.concatenate([x.ravel() for x in imgs]),
-             widths=np.array([x.shape[1] for x in imgs], np.int32),
-             labels=np.array([m[1] for m in meta]), writers=np.array([m[0] for m in meta]),
-             val=np.array([m[2] for m in meta]), version=np.array([m[3] for m in meta]),
-             height=preprocess.HEIGHT)
+    np.savez(
+        out,
+        pixels=np.concatenate([x.ravel() for x in imgs]),
+        widths=np.array([x.shape[1] for x in imgs], np.int32),
+        labels=np.array([m[1] for m in meta]),
+        writers=np.array([m[0] for m in meta]),
+        val=np.array([m[2] for m in meta]),
+        version=np.array([m[3] for m in meta]),
+        height=preprocess.HEIGHT,
+    )
     return out
 
 
@@ -104,8 +109,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="Cache the real Kalapa lines, preprocessed.")
     ap.add_argument("--versions", type=int, default=8, help="cached forms of each training photo")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--compact", action="store_true",
-                    help="only write the compressed copy of an existing cache (for a GPU machine)")
+    ap.add_argument(
+        "--compact", action="store_true", help="only write the compressed copy of an existing cache (for a GPU machine)"
+    )
     a = ap.parse_args()
     if a.compact:
         print(compact())

@@ -35,8 +35,18 @@ from training.fonts import FONT_DIR, FontFamily, load_families
 from training.text_sampler import sample_line
 
 #: Calligraphic script families are harder to read than what people write on forms: drawn less often.
-SCRIPT_FAMILIES = {"whisper", "licorice", "corinthia", "ephesis", "ms-madi", "charm", "charmonman",
-                   "dancing-script", "pacifico", "oooh-baby"}
+SCRIPT_FAMILIES = {
+    "whisper",
+    "licorice",
+    "corinthia",
+    "ephesis",
+    "ms-madi",
+    "charm",
+    "charmonman",
+    "dancing-script",
+    "pacifico",
+    "oooh-baby",
+}
 
 
 @cache
@@ -106,18 +116,23 @@ def distort(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     h, w = ink.shape
     shear = rng.uniform(-0.35, 0.25)
     angle = math.radians(rng.uniform(-1.2, 1.2))
-    m = np.array([[math.cos(angle), shear - math.sin(angle), 0], [math.sin(angle), math.cos(angle), 0]],
-                 np.float32)
+    m = np.array([[math.cos(angle), shear - math.sin(angle), 0], [math.sin(angle), math.cos(angle), 0]], np.float32)
     m[0, 2] = -shear * h / 2 + abs(shear) * h
     out_w = int(w + 2 * abs(shear) * h)
     ink = cv2.warpAffine(ink, m, (out_w, h), flags=cv2.INTER_LINEAR, borderValue=0)
     if rng.random() < 0.7:
         gh, gw = 4, max(4, out_w // 40)
         amp = rng.uniform(0.5, 2.0)
-        dx = cv2.resize(np.float32(np.random.default_rng(rng.getrandbits(32)).normal(0, amp, (gh, gw))),
-                        (out_w, h), interpolation=cv2.INTER_CUBIC)
-        dy = cv2.resize(np.float32(np.random.default_rng(rng.getrandbits(32)).normal(0, amp, (gh, gw))),
-                        (out_w, h), interpolation=cv2.INTER_CUBIC)
+        dx = cv2.resize(
+            np.float32(np.random.default_rng(rng.getrandbits(32)).normal(0, amp, (gh, gw))),
+            (out_w, h),
+            interpolation=cv2.INTER_CUBIC,
+        )
+        dy = cv2.resize(
+            np.float32(np.random.default_rng(rng.getrandbits(32)).normal(0, amp, (gh, gw))),
+            (out_w, h),
+            interpolation=cv2.INTER_CUBIC,
+        )
         xs, ys = np.meshgrid(np.arange(out_w, dtype=np.float32), np.arange(h, dtype=np.float32))
         ink = cv2.remap(ink, xs + dx, ys + dy, cv2.INTER_LINEAR, borderValue=0)
     r = rng.random()
@@ -134,7 +149,7 @@ def compose(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     """Put the ink on a photographed form: paper, shading, box lines, noise, blur, JPEG. -> uint8 gray."""
     ys, xs = np.nonzero(ink > 0.3)
     if len(xs):
-        ink = ink[max(0, ys.min() - 2): ys.max() + 3, max(0, xs.min() - 2): xs.max() + 3]
+        ink = ink[max(0, ys.min() - 2) : ys.max() + 3, max(0, xs.min() - 2) : xs.max() + 3]
     ih, iw = ink.shape
     th = ih / rng.uniform(0.55, 0.85)  # box height so that the text fills 55-85% of it
     pad_t = int(rng.uniform(0.08, 0.3) * (th - ih)) + 2
@@ -167,7 +182,7 @@ def compose(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     ink_level = rng.uniform(15, 120)
     y0 = min(img_h - ih, by0 + pad_t)
     x0 = left
-    region = canvas[y0: y0 + ih, x0: x0 + iw]
+    region = canvas[y0 : y0 + ih, x0 : x0 + iw]
     region[:] = region * (1 - ink) + ink_level * ink
     canvas += np.random.default_rng(rng.getrandbits(32)).normal(0, rng.uniform(1, 8), canvas.shape)
     img = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
@@ -207,14 +222,20 @@ def _shard(args: tuple[int, int, str]) -> str:
     widths = np.array([x.shape[1] for x in images], np.int32)
     path = Path(out) / f"shard_{start:09d}.npz"
     tmp = path.with_name(f"tmp_{path.name}")  # renamed when complete: a stopped run leaves no torn shard
-    np.savez(tmp, pixels=np.concatenate([x.ravel() for x in images]), widths=widths,
-             labels=np.array(labels), height=preprocess.HEIGHT)
+    np.savez(
+        tmp,
+        pixels=np.concatenate([x.ravel() for x in images]),
+        widths=widths,
+        labels=np.array(labels),
+        height=preprocess.HEIGHT,
+    )
     tmp.replace(path)
     return str(path)
 
 
-def generate(count: int, seed: int, out: Path, workers: int = 2, shard_size: int = 1000,
-             max_seconds: float | None = None) -> list[str]:
+def generate(
+    count: int, seed: int, out: Path, workers: int = 2, shard_size: int = 1000, max_seconds: float | None = None
+) -> list[str]:
     """Render ``count`` samples with seeds ``seed*10**8 + i`` into .npz shards (skips finished shards).
 
     ``max_seconds`` stops early (whole shards only), for a fixed time slot on a borrowed GPU machine.

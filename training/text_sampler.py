@@ -80,6 +80,7 @@ _OLD_STYLE = re.compile(rf"([oO])([{_MARKS}])([aAeE])(?=\W|$)|([uU])([{_MARKS}])
 
 def old_style(text: str) -> str:
     """Move the tone mark of open oa/oe/uy syllables to the last vowel: Hòa -> Hoà, Thủy -> Thuỷ."""
+
     def move(m: re.Match[str]) -> str:
         g = [x for x in m.groups() if x is not None]
         return g[0] + g[2] + g[1]
@@ -144,14 +145,35 @@ def unit_text(rng: random.Random, u: Unit, table: dict[str, list[tuple[str, floa
 
 
 _HAMLET = [
-    ("Thôn {n}", 0.28), ("Xóm {n}", 0.08), ("Ấp {n}", 0.2), ("Tổ {d}", 0.1), ("Tổ Dân Phố {d}", 0.04),
-    ("Tdp {d}", 0.03), ("Tdp{d}", 0.01), ("Khu Phố {d}", 0.06), ("Kp {d}", 0.03), ("Kp{d}", 0.02),
-    ("Khu {d}", 0.05), ("Khóm {d}", 0.02), ("Bản {n}", 0.03), ("Đội {d}", 0.02), ("Khu Vực {d}", 0.02),
-    ("Kv{d}", 0.01), ("{n}", 0.1),
+    ("Thôn {n}", 0.28),
+    ("Xóm {n}", 0.08),
+    ("Ấp {n}", 0.2),
+    ("Tổ {d}", 0.1),
+    ("Tổ Dân Phố {d}", 0.04),
+    ("Tdp {d}", 0.03),
+    ("Tdp{d}", 0.01),
+    ("Khu Phố {d}", 0.06),
+    ("Kp {d}", 0.03),
+    ("Kp{d}", 0.02),
+    ("Khu {d}", 0.05),
+    ("Khóm {d}", 0.02),
+    ("Bản {n}", 0.03),
+    ("Đội {d}", 0.02),
+    ("Khu Vực {d}", 0.02),
+    ("Kv{d}", 0.01),
+    ("{n}", 0.1),
 ]
-_STREET = [("{name}", 0.45), ("Đường {name}", 0.2), ("Đường Số {d}", 0.07), ("Ngõ {d}", 0.1),
-           ("Hẻm {d}", 0.05), ("Ngách {d}", 0.03), ("Kdc {name}", 0.03), ("Đường {d}{l}", 0.02),
-           ("", 0.05)]
+_STREET = [
+    ("{name}", 0.45),
+    ("Đường {name}", 0.2),
+    ("Đường Số {d}", 0.07),
+    ("Ngõ {d}", 0.1),
+    ("Hẻm {d}", 0.05),
+    ("Ngách {d}", 0.03),
+    ("Kdc {name}", 0.03),
+    ("Đường {d}{l}", 0.02),
+    ("", 0.05),
+]
 
 
 def house_number(rng: random.Random) -> str:
@@ -170,8 +192,9 @@ def house_number(rng: random.Random) -> str:
 def _fill(rng: random.Random, pattern: str) -> str:
     name = rng.choice(name_pool())
     n = name if rng.random() < 0.7 else number(rng, 1, 2)
-    return pattern.format(n=n, d=number(rng, 1, 2) + (rng.choice("ab") if rng.random() < 0.05 else ""),
-                          name=name, l=rng.choice("abc"))
+    return pattern.format(
+        n=n, d=number(rng, 1, 2) + (rng.choice("ab") if rng.random() < 0.05 else ""), name=name, l=rng.choice("abc")
+    )
 
 
 def prefix(rng: random.Random) -> list[str]:
@@ -196,7 +219,7 @@ def _noise_digit(rng: random.Random, words: list[str]) -> list[str]:
     w = words[i]
     if len(w) > 2:
         j = rng.randrange(1, len(w))
-        words[i] = w[:j] + rng.choice("123456789") + w[j + 1:]
+        words[i] = w[:j] + rng.choice("123456789") + w[j + 1 :]
     return words
 
 

@@ -60,7 +60,7 @@ def _split(pixels: np.ndarray, widths: np.ndarray, height: int) -> list[np.ndarr
     out, off = [], 0
     for w in widths:
         n = int(height * w)
-        out.append(pixels[off: off + n].reshape(height, int(w)))
+        out.append(pixels[off : off + n].reshape(height, int(w)))
         off += n
     return out
 
@@ -110,8 +110,9 @@ def augment(img: np.ndarray, rng: random.Random) -> np.ndarray:
     return np.clip(x, 0, 255).astype(np.uint8)
 
 
-def make_batch(imgs: list[np.ndarray], labels: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor,
-                                                                     torch.Tensor]:
+def make_batch(
+    imgs: list[np.ndarray], labels: list[str]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Pad to a width multiple of STRIDE; returns (x, targets, input_lengths, target_lengths)."""
     h = imgs[0].shape[0]
     wmax = max(im.shape[1] for im in imgs)
@@ -144,7 +145,7 @@ class Mixer:
                 i = self.rng.randrange(len(src))
                 pool.append((augment(src.images[i], self.rng), src.labels[i]))
             pool.sort(key=lambda p: p[0].shape[1])
-            self.queue = [pool[i: i + self.batch] for i in range(0, len(pool), self.batch)]
+            self.queue = [pool[i : i + self.batch] for i in range(0, len(pool), self.batch)]
             self.rng.shuffle(self.queue)
         b = self.queue.pop()
         return [p[0] for p in b], [p[1] for p in b]
@@ -158,8 +159,16 @@ class BatchStream(torch.utils.data.IterableDataset):
     only on the seed and the worker count.
     """
 
-    def __init__(self, synth: LineSet, real: LineSet | None, batch: int, seed: int, start: int, stop: int,
-                 share: Callable[[int], float]) -> None:
+    def __init__(
+        self,
+        synth: LineSet,
+        real: LineSet | None,
+        batch: int,
+        seed: int,
+        start: int,
+        stop: int,
+        share: Callable[[int], float],
+    ) -> None:
         super().__init__()
         self.synth, self.real, self.batch, self.seed = synth, real, batch, seed
         self.start, self.stop, self.share = start, stop, share
@@ -180,7 +189,7 @@ def predict(model: nn.Module, data: LineSet, device: str, batch: int = 64) -> li
     order = sorted(range(len(data)), key=lambda i: data.images[i].shape[1])
     preds: dict[int, str] = {}
     for s in range(0, len(order), batch):
-        idx = order[s: s + batch]
+        idx = order[s : s + batch]
         x, _, in_len, _ = make_batch([data.images[i] for i in idx], [""] * len(idx))
         lp = model(x.to(device)).argmax(-1).cpu().numpy()
         for k, i in enumerate(idx):
@@ -200,12 +209,21 @@ def real_share_at(step: int, steps: int, a: argparse.Namespace) -> float:
     return a.real_start + (a.real_end - a.real_start) * (step - start) / max(1, steps - start)
 
 
-def save(path: Path, model: CRNN, opt: torch.optim.Optimizer, sched: object | None, step: int,
-         extra: dict) -> None:
+def save(path: Path, model: CRNN, opt: torch.optim.Optimizer, sched: object | None, step: int, extra: dict) -> None:
     tmp = path.with_suffix(".tmp")
-    torch.save({"model": model.state_dict(), "config": model.config, "opt": opt.state_dict(),
-                "sched": sched.state_dict() if sched is not None else None,  # type: ignore[attr-defined]
-                "step": step, "charset": CHARSET, "height": preprocess.HEIGHT, **extra}, tmp)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "config": model.config,
+            "opt": opt.state_dict(),
+            "sched": sched.state_dict() if sched is not None else None,  # type: ignore[attr-defined]
+            "step": step,
+            "charset": CHARSET,
+            "height": preprocess.HEIGHT,
+            **extra,
+        },
+        tmp,
+    )
     tmp.replace(path)
 
 
@@ -222,29 +240,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--wd", type=float, default=1e-2)
     ap.add_argument("--real-start", type=float, default=0.1)
     ap.add_argument("--real-end", type=float, default=0.45)
-    ap.add_argument("--real-ramp", type=float, default=0.35,
-                    help="fraction of steps over which the real share rises")
+    ap.add_argument("--real-ramp", type=float, default=0.35, help="fraction of steps over which the real share rises")
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--synth-val-n", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true", help="continue from RUN/last.pt")
-    ap.add_argument("--init", type=Path, default=None,
-                    help="start from these weights (a fine-tuning phase with its own schedule)")
+    ap.add_argument(
+        "--init", type=Path, default=None, help="start from these weights (a fine-tuning phase with its own schedule)"
+    )
     ap.add_argument("--pct-start", type=float, default=0.08, help="OneCycle warm-up fraction")
     ap.add_argument("--synth-limit", type=int, default=None)
-    ap.add_argument("--channels", type=int, nargs=4, default=None,
-                    help="CNN widths (4 stages; default: those of --init, else 16 32 64 96)")
-    ap.add_argument("--hidden", type=int, default=None,
-                    help="BiLSTM hidden size per direction (default: that of --init, else 128)")
+    ap.add_argument(
+        "--channels",
+        type=int,
+        nargs=4,
+        default=None,
+        help="CNN widths (4 stages; default: those of --init, else 16 32 64 96)",
+    )
+    ap.add_argument(
+        "--hidden", type=int, default=None, help="BiLSTM hidden size per direction (default: that of --init, else 128)"
+    )
     ap.add_argument("--workers", type=int, default=0, help="loader processes (0: batches made in-process)")
-    ap.add_argument("--warm-steps", type=int, default=0,
-                    help="steps at the warm-up learning rate before the one-cycle schedule starts")
-    ap.add_argument("--budget-min", type=float, default=None,
-                    help="size --steps to this many minutes of training, measured over --warm-steps")
-    ap.add_argument("--out-dir", type=Path, default=None, help="also write weights-only RUN_best.pt, "
-                    "RUN_last.pt and RUN_log.jsonl here")
+    ap.add_argument(
+        "--warm-steps",
+        type=int,
+        default=0,
+        help="steps at the warm-up learning rate before the one-cycle schedule starts",
+    )
+    ap.add_argument(
+        "--budget-min",
+        type=float,
+        default=None,
+        help="size --steps to this many minutes of training, measured over --warm-steps",
+    )
+    ap.add_argument(
+        "--out-dir",
+        type=Path,
+        default=None,
+        help="also write weights-only RUN_best.pt, RUN_last.pt and RUN_log.jsonl here",
+    )
     a = ap.parse_args(argv)
     if a.budget_min is not None and a.warm_steps < 50:
         ap.error("--budget-min needs --warm-steps >= 50 to measure the speed")
@@ -255,13 +291,23 @@ def save_slim(path: Path, model: CRNN, step: int, extra: dict) -> None:
     """Weights, config and provenance only: small enough to fetch back from a borrowed machine."""
     keep = {k: extra[k] for k in ("metrics", "command", "seed", "best") if k in extra}
     tmp = path.with_suffix(".tmp")
-    torch.save({"model": model.state_dict(), "config": model.config, "charset": CHARSET, "step": step,
-                "height": preprocess.HEIGHT, **keep}, tmp)
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "config": model.config,
+            "charset": CHARSET,
+            "step": step,
+            "height": preprocess.HEIGHT,
+            **keep,
+        },
+        tmp,
+    )
     tmp.replace(path)
 
 
-def batches(a: argparse.Namespace, synth: LineSet, real: LineSet | None, mixer: Mixer, start: int,
-            stop: int, total: int) -> Iterator[tuple[torch.Tensor, ...]]:
+def batches(
+    a: argparse.Namespace, synth: LineSet, real: LineSet | None, mixer: Mixer, start: int, stop: int, total: int
+) -> Iterator[tuple[torch.Tensor, ...]]:
     """The training batches of steps ``[start, stop)`` of a ``total``-step run."""
     share = partial(real_share_at, steps=total, a=a)
     if a.workers <= 0:
@@ -269,8 +315,9 @@ def batches(a: argparse.Namespace, synth: LineSet, real: LineSet | None, mixer: 
             yield make_batch(*mixer.next(share(step)))
         return
     ds = BatchStream(synth, real, a.batch, a.seed, start, stop, share)
-    yield from torch.utils.data.DataLoader(ds, batch_size=None, num_workers=a.workers, prefetch_factor=6,
-                                           pin_memory=a.device == "cuda")
+    yield from torch.utils.data.DataLoader(
+        ds, batch_size=None, num_workers=a.workers, prefetch_factor=6, pin_memory=a.device == "cuda"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -283,8 +330,10 @@ def main(argv: list[str] | None = None) -> None:
     np.random.seed(a.seed)
     run = RUNS / a.run
     run.mkdir(parents=True, exist_ok=True)
-    command = " ".join(shlex.quote(s) for s in [sys.executable.split("/")[-1], "-m", "training.train",
-                                                *(argv if argv is not None else sys.argv[1:])])
+    command = " ".join(
+        shlex.quote(s)
+        for s in [sys.executable.split("/")[-1], "-m", "training.train", *(argv if argv is not None else sys.argv[1:])]
+    )
     logs = [open(run / "log.jsonl", "a", encoding="utf-8")]
     if a.out_dir is not None:
         a.out_dir.mkdir(parents=True, exist_ok=True)
@@ -305,8 +354,15 @@ def main(argv: list[str] | None = None) -> None:
         val_sets["real_val"] = held
     elif not a.no_real:
         print(f"note: {a.real} missing, training on synthetic data only", flush=True)
-    emit({"event": "data", "synth": len(synth), "real_train": len(real_train) if real_train else 0,
-          **{k: len(v) for k, v in val_sets.items()}, "load_s": round(time.time() - t0, 1)})
+    emit(
+        {
+            "event": "data",
+            "synth": len(synth),
+            "real_train": len(real_train) if real_train else 0,
+            **{k: len(v) for k, v in val_sets.items()},
+            "load_s": round(time.time() - t0, 1),
+        }
+    )
 
     init = torch.load(a.init, map_location=a.device, weights_only=False) if a.init is not None else None
     config = init.get("config", {}) if init is not None else {}
@@ -320,8 +376,14 @@ def main(argv: list[str] | None = None) -> None:
     warm = a.warm_steps
 
     def one_cycle() -> torch.optim.lr_scheduler.OneCycleLR:
-        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=max(1, a.steps - warm),
-                                                   pct_start=a.pct_start, div_factor=20, final_div_factor=200)
+        return torch.optim.lr_scheduler.OneCycleLR(
+            opt,
+            max_lr=a.lr,
+            total_steps=max(1, a.steps - warm),
+            pct_start=a.pct_start,
+            div_factor=20,
+            final_div_factor=200,
+        )
 
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     mixer = Mixer(synth, real_train, a.batch, a.seed)
@@ -342,8 +404,14 @@ def main(argv: list[str] | None = None) -> None:
     elif sched is None:
         for g in opt.param_groups:
             g["lr"] = a.lr / 20  # what the one-cycle schedule starts from
-    emit({"event": "start", "command": command, "params": sum(p.numel() for p in model.parameters()),
-          "args": {k: str(v) for k, v in vars(a).items()}})
+    emit(
+        {
+            "event": "start",
+            "command": command,
+            "params": sum(p.numel() for p in model.parameters()),
+            "args": {k: str(v) for k, v in vars(a).items()},
+        }
+    )
 
     def stream() -> Iterator[tuple[torch.Tensor, ...]]:
         nonlocal sched
@@ -376,17 +444,32 @@ def main(argv: list[str] | None = None) -> None:
         if step % 50 == 0:
             dt = time.time() - t_last
             wall += dt
-            emit({"step": step, "loss": round(loss_acc / n_acc, 4), "lr": round(opt.param_groups[0]["lr"], 6),
-                  "real_share": round(share, 3), "lines_per_s": round(seen / dt, 1), "wall_s": round(wall)})
+            emit(
+                {
+                    "step": step,
+                    "loss": round(loss_acc / n_acc, 4),
+                    "lr": round(opt.param_groups[0]["lr"], 6),
+                    "real_share": round(share, 3),
+                    "lines_per_s": round(seen / dt, 1),
+                    "wall_s": round(wall),
+                }
+            )
             t_last, seen, loss_acc, n_acc = time.time(), 0, 0.0, 0
         if step % a.eval_every == 0 or step == a.steps:
             te = time.time()
             res = evaluate(model, val_sets, a.device)
             key = "real_val" if "real_val" in res else "synth_val"
             score = res[key]["kalapa"]
-            extra = {"best": max(best, score), "wall_s": wall, "mixer_rng": mixer.rng.getstate(),
-                     "torch_rng": torch.get_rng_state(), "command": command, "seed": a.seed,
-                     "metrics": res, "steps_total": a.steps}
+            extra = {
+                "best": max(best, score),
+                "wall_s": wall,
+                "mixer_rng": mixer.rng.getstate(),
+                "torch_rng": torch.get_rng_state(),
+                "command": command,
+                "seed": a.seed,
+                "metrics": res,
+                "steps_total": a.steps,
+            }
             save(run / "last.pt", model, opt, sched, step, extra)
             if a.out_dir is not None:
                 save_slim(a.out_dir / f"{a.run}_last.pt", model, step, extra)
@@ -395,8 +478,14 @@ def main(argv: list[str] | None = None) -> None:
                 save(run / "best.pt", model, opt, sched, step, extra)
                 if a.out_dir is not None:
                     save_slim(a.out_dir / f"{a.run}_best.pt", model, step, extra)
-            emit({"event": "eval", "step": step, "eval_s": round(time.time() - te, 1),
-                  **{f"{k}_{m}": round(v[m], 4) for k, v in res.items() for m in ("cer", "exact", "kalapa")}})
+            emit(
+                {
+                    "event": "eval",
+                    "step": step,
+                    "eval_s": round(time.time() - te, 1),
+                    **{f"{k}_{m}": round(v[m], 4) for k, v in res.items() for m in ("cer", "exact", "kalapa")},
+                }
+            )
             t_last = time.time()
     emit({"event": "done", "step": step, "wall_s": round(wall), "best": best})
 

@@ -28,13 +28,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("text", nargs="*", help="address lines; read from standard input (one per line) when absent")
     ap.add_argument("--json", action="store_true", help="one JSON object per line (JSON Lines) with all parts")
-    ap.add_argument("--scheme", choices=["legacy", "2025"], default="legacy",
-                    help="legacy 3-level units (default) or the 2-level structure since 1 July 2025")
-    ap.add_argument("--tone", choices=["auto", "old", "new"], default="auto",
-                    help="tone-mark placement: old 'Hoà', new 'Hòa', or auto = as written (old if unknown)")
+    ap.add_argument(
+        "--scheme",
+        choices=["legacy", "2025"],
+        default="legacy",
+        help="legacy 3-level units (default) or the 2-level structure since 1 July 2025",
+    )
+    ap.add_argument(
+        "--tone",
+        choices=["auto", "old", "new"],
+        default="auto",
+        help="tone-mark placement: old 'Hoà', new 'Hòa', or auto = as written (old if unknown)",
+    )
     ap.add_argument("--case", choices=["title", "upper", "lower", "keep"], default="title", help="output casing")
-    ap.add_argument("--alternatives", type=int, default=0, metavar="N",
-                    help="with --json, also list up to N runner-up readings (default 0)")
+    ap.add_argument(
+        "--alternatives",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --json, also list up to N runner-up readings (default 0)",
+    )
     return ap
 
 
@@ -62,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("")
                 print("vaddr-correct: empty line", file=sys.stderr)
             continue
-        result = correct(line, scheme=args.scheme, tone=args.tone, case=args.case,
-                         alternatives=max(0, args.alternatives))
+        result = correct(
+            line, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=max(0, args.alternatives)
+        )
         if args.json:
             print(json.dumps(result.model_dump(), ensure_ascii=False))
         else:

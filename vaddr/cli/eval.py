@@ -38,9 +38,8 @@ folder of LABELS.tsv). Exit status: 0 done, 1 some image could not be read, 2 us
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="vaddr-eval",
-        description="Evaluate recognition + correction on labelled address lines.\n\n" + (__doc__ or "").split(
-            "\n\n", 1
-        )[1],
+        description="Evaluate recognition + correction on labelled address lines.\n\n"
+        + (__doc__ or "").split("\n\n", 1)[1],
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -170,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"{len(labels)} lines" + (f", recognizer p50 {summary['latency_ms_p50']['recognizer']:.1f} ms/line"
-                                        if rec_times else ""))
+        print(
+            f"{len(labels)} lines"
+            + (f", recognizer p50 {summary['latency_ms_p50']['recognizer']:.1f} ms/line" if rec_times else "")
+        )
         print(f"{'':<26} {'CER':>7} {'exact':>8} {'Kalapa':>8} {'correct p50':>11}")
         print(_fmt("raw (greedy)", summary["raw"], None))
         print(_fmt("greedy+correct", summary["greedy+correct"], fixed_ms))
@@ -181,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         errs_g = sum(p != y for p, y in zip(fixed, labels, strict=True))
         errs_r = sum(p != y for p, y in zip(rescored, labels, strict=True))
         if errs_g:
-            print(f"rescoring removes {(errs_g - errs_r) / errs_g:.1%} of the line errors of greedy+correct "
-                  f"({errs_g} -> {errs_r})")
+            print(
+                f"rescoring removes {(errs_g - errs_r) / errs_g:.1%} of the line errors of greedy+correct "
+                f"({errs_g} -> {errs_r})"
+            )
     shown = 0
     for y, r, p in zip(labels, raw, rescored, strict=True):
         if shown >= args.errors:

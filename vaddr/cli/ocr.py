@@ -46,9 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="IMAGE|DIR", help="line images, or directories of them")
     p.add_argument("--json", action="store_true", help="print one JSON object per image (JSON lines)")
-    p.add_argument(
-        "--top-k", type=int, default=10, metavar="K", help="recognizer hypotheses to keep (default 10)"
-    )
+    p.add_argument("--top-k", type=int, default=10, metavar="K", help="recognizer hypotheses to keep (default 10)")
     p.add_argument(
         "--backend",
         default="crnn",

@@ -116,8 +116,13 @@ def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
     unknown, i = 0, 0
     for word in text.split(" "):
         j = i + len(word)
-        if (word.isalpha() and len(word) > 1 and not any(covered[i:j]) and not vocab.knows(word)
-                and not is_abbreviation(word)):
+        if (
+            word.isalpha()
+            and len(word) > 1
+            and not any(covered[i:j])
+            and not vocab.knows(word)
+            and not is_abbreviation(word)
+        ):
             unknown += 1
         i = j + 1
     return unknown
@@ -162,8 +167,16 @@ def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
         unit = gaz.get(unit.parent)
         level = _LEVEL_NAMES[unit.level]
         if level not in units:
-            units[level] = UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code,  # type: ignore[arg-type]
-                                     span=None, score=lowest.score, text="", inferred=True)
+            units[level] = UnitMatch(
+                level=level,
+                name=unit.name,
+                type=unit.type,
+                code=unit.code,  # type: ignore[arg-type]
+                span=None,
+                score=lowest.score,
+                text="",
+                inferred=True,
+            )
 
 
 def correct(

@@ -13,8 +13,7 @@ from vaddr.types import Address, Alternative, UnitMatch
 
 
 def _unit(level: str, unit: gazetteer.Unit, score: float, text: str) -> UnitMatch:
-    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score,
-                     text=text)  # type: ignore[arg-type]
+    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score, text=text)  # type: ignore[arg-type]
 
 
 def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Address:

@@ -92,8 +92,9 @@ def prepare(text: str) -> Prepared:
             prev_alnum = False
     bound[-1] = True
     squeezed = "".join(chars)
-    return Prepared(text, squeezed, tuple(pos), tuple(bound), folded != text.lower(),
-                    _type_spans(text, squeezed, tuple(pos)))
+    return Prepared(
+        text, squeezed, tuple(pos), tuple(bound), folded != text.lower(), _type_spans(text, squeezed, tuple(pos))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -412,7 +413,7 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]])
     starts = [i for i in range(n - 1, 0, -1) if line.bound[i]][:3]
     out: list[LevelMatch] = []
     for start in starts:
-        words = fold(line.text[line.pos[start]:]).split()
+        words = fold(line.text[line.pos[start] :]).split()
         if not all((len(w) == 1 or _VOWEL.search(w)) and not _DIGIT.search(w) for w in words):
             break  # a longer tail holds the same words
         for dist in _candidates(line, start, 2, ("da",), scheme, exact=True):
@@ -441,8 +442,12 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]])
 @lru_cache(maxsize=128)
 def _province_entries(scheme: str, code: str) -> tuple[Entry, ...]:
     """The spelled-out entries of a province: its names, aliases and earlier units ("Thừa Thiên Huế" for Huế)."""
-    return tuple(e for entries in match_index(scheme).provinces.entries for e in entries
-                 if e.unit.code.split("~")[0] == code and not e.exact_only)
+    return tuple(
+        e
+        for entries in match_index(scheme).provinces.entries
+        for e in entries
+        if e.unit.code.split("~")[0] == code and not e.exact_only
+    )
 
 
 def _junk_word_before(line: Prepared, end: int) -> int | None:

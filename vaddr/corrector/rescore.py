@@ -91,10 +91,16 @@ def redecode(
             t0, t1 = window
             # a parent may only change to one that still holds the unit matched below it
             child = matches[i + 1] if i + 1 < len(matches) else None
-            keep = None if child is None else (
-                lambda e, c=child, lv=m.level: c.entry.unit.code in _child_codes(scheme, e.unit.code, c.level, lv))
-            best = _best_entry(log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case,
-                               keep)
+            keep = (
+                None
+                if child is None
+                else (
+                    lambda e, c=child, lv=m.level: c.entry.unit.code in _child_codes(scheme, e.unit.code, c.level, lv)
+                )
+            )
+            best = _best_entry(
+                log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case, keep
+            )
             if best is not None and best is not m.entry:
                 key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], squeeze(best.display))
                 m = dataclasses.replace(m, entry=best, edits=max(1, key_dist))
@@ -118,7 +124,8 @@ def _best_entry(
     entries: list[Entry] = [current]
     for _, _, k in near:
         entries.extend(
-            e for e in group.entries[k]
+            e
+            for e in group.entries[k]
             if not (e.exact_only and e.is_alias) and e is not current and (keep is None or keep(e))
         )
     texts, owners = [], []

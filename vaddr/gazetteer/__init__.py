@@ -94,8 +94,18 @@ def _load(fname: str) -> Gazetteer:
         text = fh.read()
     for line in text.splitlines():
         code, name, typ, level, parent, aliases, cur, valid, parents = line.split("\t")
-        units.append(Unit(code, name, typ, int(level), parent or None,
-                          tuple(aliases.split("|")) if aliases else (), cur == "1", valid))
+        units.append(
+            Unit(
+                code,
+                name,
+                typ,
+                int(level),
+                parent or None,
+                tuple(aliases.split("|")) if aliases else (),
+                cur == "1",
+                valid,
+            )
+        )
         if parents:
             extra[code] = tuple(parents.split(","))
     return Gazetteer(units, extra)
@@ -138,8 +148,9 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]], d
     return provinces, wards, successor
 
 
-def to_2025(ward_code: str | None = None, district_code: str | None = None,
-            province_code: str | None = None) -> Conversion:
+def to_2025(
+    ward_code: str | None = None, district_code: str | None = None, province_code: str | None = None
+) -> Conversion:
     """Map a legacy unit to the 2025 scheme, offline.
 
     Give the most precise legacy code known. An old ward split between several new wards maps to the

@@ -109,14 +109,10 @@ def _open_encoded(data: bytes, name: str) -> np.ndarray:
     except (OSError, SyntaxError, ValueError, EOFError) as e:
         msg = str(e)
         if "truncat" in msg.lower():
-            raise ImageError(
-                f"{name}: image file is truncated or corrupt ({msg}); re-export or re-upload it"
-            ) from None
+            raise ImageError(f"{name}: image file is truncated or corrupt ({msg}); re-export or re-upload it") from None
         raise ImageError(f"{name}: cannot decode image ({type(e).__name__}: {msg})") from None
     if img.format == "JPEG" and ImageFile.LOAD_TRUNCATED_IMAGES and _jpeg_looks_truncated(data):
-        raise ImageError(
-            f"{name}: JPEG file is truncated (no end-of-image marker); re-export or re-upload it"
-        )
+        raise ImageError(f"{name}: JPEG file is truncated (no end-of-image marker); re-export or re-upload it")
     return _from_pil(img, name)
 
 
@@ -188,6 +184,5 @@ def load_gray(source: ImageInput) -> np.ndarray:
     if isinstance(source, np.ndarray):
         return _from_array(source, name)
     raise TypeError(
-        f"cannot read an image from {type(source).__name__}; "
-        "pass a path, bytes, a PIL image or a numpy array"
+        f"cannot read an image from {type(source).__name__}; pass a path, bytes, a PIL image or a numpy array"
     )

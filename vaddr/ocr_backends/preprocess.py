@@ -75,10 +75,10 @@ def _max_filter(a: np.ndarray, size: int) -> np.ndarray:
     h, w = a.shape
     rows = p[:, :w].copy()
     for k in range(1, size):
-        np.maximum(rows, p[:, k: k + w], out=rows)
+        np.maximum(rows, p[:, k : k + w], out=rows)
     out = rows[:h].copy()
     for k in range(1, size):
-        np.maximum(out, rows[k: k + h], out=out)
+        np.maximum(out, rows[k : k + h], out=out)
     return out
 
 

@@ -166,9 +166,7 @@ def weighted_distance(a: str, b: str, max_cost: float | None = None) -> float:
     return prev[m]
 
 
-def _plain(
-    a: str, b: str, prev: list[float], del_a: list[float], ins_b: list[float], max_cost: float | None
-) -> float:
+def _plain(a: str, b: str, prev: list[float], del_a: list[float], ins_b: list[float], max_cost: float | None) -> float:
     """The DP without two-letter confusions (the common case), same semantics as weighted_distance."""
     sub = _SUB
     m = len(b)

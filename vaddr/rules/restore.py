@@ -85,9 +85,7 @@ class Vocabulary:
         forms[form] = forms.get(form, 0.0) + weight
 
     @classmethod
-    def from_words(
-        cls, words: Iterable[str], include_defaults: bool = True, weight: float = 1.0
-    ) -> Vocabulary:
+    def from_words(cls, words: Iterable[str], include_defaults: bool = True, weight: float = 1.0) -> Vocabulary:
         """Vocabulary of the data file (unless ``include_defaults`` is False) plus ``words`` (e.g. gazetteer
         names), each occurrence counting ``weight``."""
         vocab = cls()
@@ -152,8 +150,7 @@ class Vocabulary:
                 if size > 1 and any(words[k] != cores[k] for k in range(i + 1, i + size - 1)):
                     continue  # punctuation inside the phrase: not one phrase
                 if size > 1 and (
-                    words[i].rstrip(_EDGE) != words[i]
-                    or words[i + size - 1].lstrip(_EDGE) != words[i + size - 1]
+                    words[i].rstrip(_EDGE) != words[i] or words[i + size - 1].lstrip(_EDGE) != words[i + size - 1]
                 ):
                     continue
                 lowered = [c.lower() for c in window]  # type: ignore[union-attr]
@@ -173,9 +170,7 @@ class Vocabulary:
                     if fold(core.lower()) == core.lower():  # bare word: restore it
                         start = words[i + k].find(core)
                         out[i + k] = (
-                            words[i + k][:start]
-                            + _copy_case(form[k], core)
-                            + words[i + k][start + len(core) :]
+                            words[i + k][:start] + _copy_case(form[k], core) + words[i + k][start + len(core) :]
                         )
                 done = size
                 break

@@ -332,9 +332,7 @@ def _fix_word(word: str) -> str:
                 n_tones += 1
     if n_tones != 1 or not bases[0]:
         # no tone, or several (glued syllables "Thườngtín", doubled marks): only fix the mark order
-        parts = [
-            b + "".join(sorted(ms, key=lambda m: m in _TONE_SET)) for b, ms in zip(bases, marks, strict=False)
-        ]
+        parts = [b + "".join(sorted(ms, key=lambda m: m in _TONE_SET)) for b, ms in zip(bases, marks, strict=False)]
         return unicodedata.normalize("NFC", "".join(parts))
     # shape marks stay on their letter, tone marks are removed and re-placed
     parts = []
