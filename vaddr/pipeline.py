@@ -8,38 +8,26 @@ becomes an `OcrResult` with `error` set instead of aborting the batch, and it ha
 from __future__ import annotations
 
 import functools
+import logging
 import os
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
-from pydantic import BaseModel, Field
 
-from vaddr.ocr_backends import ImageError, ImageInput, Recognition, Recognizer, get, load_gray
+from vaddr.ocr_backends import ImageError, ImageInput, InputImage, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
-from vaddr.types import Address, Hypothesis, Scheme
+from vaddr.ocr_backends.registry import check_results, describe_backend, wants
+from vaddr.types import OcrResult, Scheme
 
-__all__ = ["OcrResult", "read", "iter_read", "recognizer"]
+__all__ = ["OcrResult", "read", "iter_read", "recognizer"]  # OcrResult lives in vaddr.types; kept here too
+
+log = logging.getLogger(__name__)
 
 #: Images recognised per recognizer call: bounds memory and lets results stream out of `iter_read`.
 CHUNK = 32
-
-
-class OcrResult(BaseModel):
-    """The reading of one image. With `error` set, the other fields are empty."""
-
-    file: str = Field(description="The input's path, or a short description for in-memory images.")
-    text: str = Field(default="", description="The corrected line (the raw best reading if not corrected).")
-    raw: str = Field(default="", description="The recognizer's best hypothesis, uncorrected.")
-    hypotheses: list[Hypothesis] = Field(default_factory=list, description="Recognizer readings, best first.")
-    address: Address | None = Field(default=None, description="Structured address; None if not corrected.")
-    error: str | None = Field(default=None, description="Why this image could not be read.")
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 @functools.lru_cache(maxsize=8)
@@ -54,16 +42,21 @@ def _as_list(images: ImageInput | Sequence[ImageInput]) -> list[ImageInput]:
     return list(images)
 
 
-def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme) -> OcrResult:
+def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options: dict[str, Any]) -> OcrResult:
     raw = rec.best.text
     address = None
     text = raw
     if correct:
         from vaddr.corrector import correct as correct_line
 
-        address = correct_line(rec, scheme=scheme)
+        address = correct_line(rec, scheme=scheme, **options)
         text = address.text
     return OcrResult(file=file, text=text, raw=raw, hypotheses=rec.hypotheses, address=address)
+
+
+def _recognize(rec: Recognizer, images: list[Any], top_k: int) -> list[Recognition]:
+    """One recognizer call, its result checked against the contract (errors name the plugin)."""
+    return check_results(rec, rec.recognize(images, top_k=top_k), len(images))
 
 
 def iter_read(
@@ -73,10 +66,16 @@ def iter_read(
     correct: bool = True,
     scheme: Scheme = "legacy",
     threads: int = 1,
+    **correct_options: Any,
 ) -> Iterator[OcrResult]:
-    """Like `read`, but yields results in input order as each chunk finishes (for progress and streaming)."""
+    """Like `read`, but yields results in input order as each chunk finishes (for progress and streaming).
+
+    ``correct_options`` (``tone``, ``case``, ``alternatives``, ``lexicon``) go to `vaddr.correct`; a
+    `vaddr.reader.Reader` checks them once instead of per call.
+    """
     items = _as_list(images)
     rec = recognizer(backend, threads) if isinstance(backend, str) else backend
+    as_input = wants(rec) == "input"
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         names = [describe(x) for x in chunk]
@@ -93,26 +92,35 @@ def iter_read(
                 loaded.append(None)
                 errors.append(f"{name}: {e}")
         good = [i for i, g in enumerate(loaded) if g is not None]
+        given: list[Any] = loaded
+        if as_input:  # the recognizer asked for the original too (see `Recognizer.wants`)
+            given = [
+                None if g is None else InputImage(gray=g, source=x, name=n)
+                for g, x, n in zip(loaded, chunk, names, strict=True)
+            ]
         recs: dict[int, Recognition] = {}
         if good:
             try:
-                recs = dict(zip(good, rec.recognize([loaded[i] for i in good], top_k=top_k), strict=True))
+                recs = dict(zip(good, _recognize(rec, [given[i] for i in good], top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
+                log.info("%s failed on a batch of %d (%s); retrying one by one", describe_backend(rec), len(good), e)
                 if len(good) == 1:
                     errors[good[0]] = f"{names[good[0]]}: recognizer failed: {type(e).__name__}: {e}"
                 else:
                     for i in good:
                         try:
-                            recs[i] = rec.recognize([loaded[i]], top_k=top_k)[0]
+                            recs[i] = _recognize(rec, [given[i]], top_k)[0]
                         except Exception as e1:
                             errors[i] = f"{names[i]}: recognizer failed: {type(e1).__name__}: {e1}"
         for i, name in enumerate(names):
             if errors[i] is not None:
+                log.debug("%s", errors[i])
                 yield OcrResult(file=name, error=errors[i])
                 continue
             try:
-                yield _finish(name, recs[i], correct, scheme)
+                yield _finish(name, recs[i], correct, scheme, correct_options)
             except Exception as e:  # the corrector promises not to raise; report rather than abort if it does
+                log.warning("corrector failed on %s: %r", name, e)
                 yield OcrResult(file=name, error=f"{name}: corrector failed: {type(e).__name__}: {e}")
 
 
@@ -123,33 +131,23 @@ def read(
     correct: bool = True,
     scheme: Scheme = "legacy",
     threads: int = 1,
+    **correct_options: Any,
 ) -> list[OcrResult]:
     """Read line images (paths, bytes, PIL images or arrays; one or a list) into `OcrResult`s, in order.
 
     ``backend``: a registered recognizer name (see `vaddr.ocr_backends.available()`) or an instance.
     ``correct=False`` skips the corrector (``text`` is then the raw best reading, ``address`` None).
     ``scheme="2025"`` returns addresses in the two-level structure in force since 1 July 2025.
+    ``tone``, ``case``, ``alternatives``, ``lexicon``: as for `vaddr.correct`.
     Unreadable images do not raise: their result has ``error`` set.
+    A thin wrapper: `vaddr.reader.Reader` holds the same options, checked once, for repeated calls.
     """
-    return list(iter_read(images, backend, top_k, correct, scheme, threads))
-
-
-def _natural(path: Path) -> list[int | str]:
-    """Sort key that puts 2.jpg before 10.jpg (scans are usually numbered)."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+    return list(iter_read(images, backend, top_k, correct, scheme, threads, **correct_options))
 
 
 def expand_inputs(args: Sequence[str | Path]) -> list[Path]:
-    """Paths as given, with each directory replaced by its image files in natural name order."""
-    out: list[Path] = []
-    for a in args:
-        p = Path(a)
-        if p.is_dir():
-            files = [f for f in p.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES]
-            out.extend(sorted(files, key=_natural))
-        else:
-            out.append(p)
-    return out
+    """Paths as given, with each directory replaced by the image files under it (recursively, natural name
+    order). `vaddr.inputs.expand` also says what it skipped and why."""
+    from vaddr.inputs import expand
 
-
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".pgm", ".ppm"})
+    return expand(args).files

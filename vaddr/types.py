@@ -42,10 +42,19 @@ class UnitMatch(BaseModel):
 
 
 class Alternative(BaseModel):
-    """A runner-up reading of the whole line."""
+    """A runner-up reading of the whole line.
+
+    ``score`` depends on who made it, and is only comparable between the alternatives of one result:
+
+    * from `correct()`: the corrector's ranking score of that reading (structure match + weighted
+      log-probability of its hypothesis - penalties; higher is better, not a probability);
+    * from `convert()` / ``scheme="2025"``: the estimated probability that this 2025 unit is the right target,
+      i.e. the address's confidence shared evenly among the new units an old unit was split into (the split
+      is known offline, the street-level share is not).
+    """
 
     text: str
-    score: float
+    score: float = Field(description="Higher is better; see the class docstring for the scale of each source.")
 
 
 class Address(BaseModel):
@@ -57,7 +66,39 @@ class Address(BaseModel):
     district: UnitMatch | None = None
     ward: UnitMatch | None = None
     remainder: str = Field(default="", description="House number, street, hamlet... with diacritics repaired.")
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="How sure the corrector is of the units (1 = every level matched exactly). After a 2025 "
+        "conversion of an old ward split into n new wards it is divided by n: the target is a guess.",
+    )
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
+
+
+class OcrResult(BaseModel):
+    """The reading of one image. With `error` set, the other fields are empty.
+
+    ``address`` is the same `Address` that `vaddr.correct` returns (what ``vaddr-correct --json`` prints), so
+    one JSON schema covers both commands (``vaddr schema``).
+    """
+
+    file: str = Field(description="The input's path, or a short description for in-memory images.")
+    text: str = Field(default="", description="The corrected line (the raw best reading if not corrected).")
+    raw: str = Field(default="", description="The recognizer's best hypothesis, uncorrected.")
+    hypotheses: list[Hypothesis] = Field(default_factory=list, description="Recognizer readings, best first.")
+    address: Address | None = Field(default=None, description="Structured address; None if not corrected.")
+    error: str | None = Field(default=None, description="Why this image could not be read.")
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class LineError(BaseModel):
+    """What ``vaddr-correct --json`` prints for an input line it could not correct (empty, invalid UTF-8)."""
+
+    line: int = Field(description="1-based number of the input line (or argument).")
+    input: str = Field(description="The line as received (invalid bytes shown as \\xNN escapes).")
+    error: str = Field(description="Why it could not be corrected.")

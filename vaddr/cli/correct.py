@@ -1,89 +1,152 @@
-"""`vaddr-correct`: correct address lines given as arguments or on standard input (one per line)."""
+"""`vaddr-correct`: correct address lines given as arguments, on standard input or in files (one per line)."""
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from vaddr.corrector import correct
+from vaddr.cli import _common as common
 
-EPILOG = """examples:
+PROG = "vaddr-correct"
+
+EPILOG = """\
+inputs:
+  TEXT arguments; `-` (or no argument with a pipe on stdin) reads lines from standard input; @FILE or
+  --lines-from FILE reads lines from FILE. Lines are decoded one by one: a line that is not valid UTF-8 gets
+  an error record of its own and the others are corrected.
+
+output (one record per input line, in order):
+  text  the corrected line (an empty line for a line that failed; control characters escaped)
+  json  the Address object of `vaddr.correct` (schema: `vaddr schema`), or {"line", "input", "error"}
+  csv   input,text,province,province_code,...,confidence,scheme,note,error with a header row
+
+examples:
   vaddr-correct "thon 1 ea ktur cu kuin dak lak"
   vaddr-correct --json "P 7 Q 3 Tp Hcm"
   cat lines.txt | vaddr-correct --scheme 2025 > fixed.txt
+  vaddr-correct @lines.txt --format csv -o fixed.csv"""
 
-exit status: 0 all lines corrected, 1 some line was empty or failed, 2 usage error."""
+CSV_FIELDS = ["line", "input", "text", *common.ADDRESS_FIELDS, "error"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="vaddr-correct",
-        description="Correct handwritten/OCR'd Vietnamese address lines against the gazetteer of administrative "
-        "units: repair diacritics and typos, keep house numbers and abbreviations as written, and split the "
-        "line into province, district, ward and the rest.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument("text", nargs="*", help="address lines; read from standard input (one per line) when absent")
-    ap.add_argument("--json", action="store_true", help="one JSON object per line (JSON Lines) with all parts")
-    ap.add_argument(
+def add_correct_options(p: argparse.ArgumentParser) -> None:
+    """The corrector's options (shared with `vaddr-ocr`)."""
+    p.add_argument(
         "--scheme",
         choices=["legacy", "2025"],
         default="legacy",
         help="legacy 3-level units (default) or the 2-level structure since 1 July 2025",
     )
-    ap.add_argument(
+    p.add_argument(
         "--tone",
         choices=["auto", "old", "new"],
         default="auto",
         help="tone-mark placement: old 'Hoà', new 'Hòa', or auto = as written (old if unknown)",
     )
-    ap.add_argument("--case", choices=["title", "upper", "lower", "keep"], default="title", help="output casing")
-    ap.add_argument(
+    p.add_argument("--case", choices=["title", "upper", "lower", "keep"], default="title", help="output casing")
+    p.add_argument(
         "--alternatives",
         type=int,
         default=0,
         metavar="N",
         help="with --json, also list up to N runner-up readings (default 0)",
     )
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    ap = common.make_parser(
+        prog,
+        "Correct handwritten/OCR'd Vietnamese address lines against the gazetteer of administrative units: "
+        "repair diacritics and typos, keep house numbers and abbreviations as written, and split the line into "
+        "province, district, ward and the rest.",
+        EPILOG,
+    )
+    ap.add_argument("text", nargs="*", help="address lines, '-' for standard input, @FILE for a file of lines")
+    add_correct_options(ap)
+    common.add_input_options(ap, "address lines", flag="--lines-from")
+    common.add_common_options(ap)
     return ap
 
 
-def _lines(args: argparse.Namespace) -> Iterator[str]:
-    if args.text:
-        yield from args.text
-    else:
-        for line in sys.stdin:
-            yield line.rstrip("\n")
+Record = tuple[int, "str | None", bytes]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not args.text and sys.stdin.isatty():
-        build_parser().print_usage(sys.stderr)
-        print("vaddr-correct: give address lines as arguments or on standard input", file=sys.stderr)
-        return 2
-    failed = 0
-    for line in _lines(args):
-        if not line.strip():
-            failed += 1
-            if args.json:
-                print(json.dumps({"input": line, "error": "empty line"}, ensure_ascii=False))
-            else:
-                print("")
-                print("vaddr-correct: empty line", file=sys.stderr)
-            continue
-        result = correct(
-            line, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=max(0, args.alternatives)
-        )
-        if args.json:
-            print(json.dumps(result.model_dump(), ensure_ascii=False))
+def _records(args: argparse.Namespace) -> Iterator[Record]:
+    """(n, text or None if undecodable, raw bytes) for every input line, in order, streaming."""
+    n = 0
+
+    def from_source(name: str) -> Iterator[Record]:
+        nonlocal n
+        src = common._open_list(name)
+        try:
+            for _, text, raw in common.read_lines(src):
+                n += 1
+                yield n, text, raw
+        finally:
+            if name != "-":
+                src.close()
+
+    sources = list(args.text) or ["-"]
+    for a in sources:
+        if a == "-":
+            yield from from_source("-")
+        elif a.startswith("@") and len(a) > 1:
+            yield from from_source(a[1:])
         else:
-            print(result.text)
-        sys.stdout.flush()
-    return 1 if failed else 0
+            n += 1
+            yield n, a, os.fsencode(a)
+    for name in args.files_from:
+        yield from from_source(name)
+
+
+def _shown(raw: bytes) -> str:
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+
+    def body(status: common.Status) -> int:
+        common.setup_logging(prog, args.verbose, args.quiet)
+        if args.alternatives < 0:
+            raise common.UsageError("--alternatives must be 0 or more")
+        if not args.text and not args.files_from and (sys.stdin is None or sys.stdin.isatty()):
+            raise common.UsageError("give address lines as arguments, '-' for standard input, or @FILE")
+        from vaddr.corrector import correct
+
+        out = common.Output(args.output, args.format, CSV_FIELDS)
+        for n, text, raw in _records(args):
+            if text is None or not text.strip():
+                status.failed += 1
+                why = "not valid UTF-8" if text is None else "empty line"
+                shown = _shown(raw)
+                if text is None:
+                    common.error(prog, f"line {n}: {why}: {shown!r}")
+                elif not args.quiet:
+                    common.error(prog, f"line {n}: {why}")
+                if out.format == "json":
+                    out.json({"line": n, "input": shown, "error": why})
+                elif out.format == "csv":
+                    out.row({"line": n, "input": shown, "error": why})
+                else:
+                    out.text("")
+                continue
+            result = correct(
+                text, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=max(0, args.alternatives)
+            )
+            if out.format == "json":
+                out.json(result.model_dump(mode="json"))
+            elif out.format == "csv":
+                out.row({"line": n, "input": text, "text": result.text, **common.address_row(result)})
+            else:
+                out.text(common.escape_field(result.text))
+        out.close()
+        return status.code
+
+    return common.run(prog, body)
 
 
 if __name__ == "__main__":

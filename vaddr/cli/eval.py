@@ -14,53 +14,79 @@ Columns:
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from vaddr.cli import _common as common
 from vaddr.corrector import correct
 from vaddr.metrics import summarize
-from vaddr.ocr_backends import ImageError, Recognition, get
+from vaddr.ocr_backends import ImageError, Recognition
 from vaddr.ocr_backends.ctc import greedy
 from vaddr.types import Hypothesis
+
+PROG = "vaddr-eval"
 
 EPILOG = """examples:
   vaddr-eval ../shared/data/kalapa_real/labels.tsv --writers 125,208,211,222,262,298,61,68,8,98
   vaddr-eval lines.tsv --text            # rows: label<TAB>hypothesis[<TAB>hypothesis...], best first
   vaddr-eval labels.tsv --ablation       # k = 1, 5, 10, 20, with and without lexicon re-decoding
 
-LABELS.tsv rows are `image_path<TAB>label`; relative paths are resolved against --images (default: the
-folder of LABELS.tsv). Exit status: 0 done, 1 some image could not be read, 2 usage error."""
+LABELS.tsv rows are `image_path<TAB>label` (UTF-8); relative paths are resolved against --images (default:
+the folder of LABELS.tsv). A malformed TSV (a row without a label, invalid UTF-8) is a usage error naming
+the file and line. An image that cannot be read is reported and left out of the metrics (exit 1).
+
+output: text (a table), json (one object), csv (one row per column of the table)."""
+
+CSV_FIELDS = ["name", "cer", "exact", "kalapa", "ms"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="vaddr-eval",
-        description="Evaluate recognition + correction on labelled address lines.\n\n"
-        + (__doc__ or "").split("\n\n", 1)[1],
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    from vaddr.cli.ocr import add_reading_options
+
+    ap = common.make_parser(
+        prog,
+        "Evaluate recognition + correction on labelled address lines.\n\n" + (__doc__ or "").split("\n\n", 1)[1],
+        EPILOG,
     )
     ap.add_argument("labels", type=Path, help="TSV of image_path<TAB>label (or label<TAB>hyps with --text)")
     ap.add_argument("--images", type=Path, help="folder that relative image paths are resolved against")
     ap.add_argument("--text", action="store_true", help="rows are label<TAB>hypothesis... (no images)")
     ap.add_argument("--writers", help="comma list of writer folders to keep (e.g. the held-out writers)")
     ap.add_argument("--limit", type=int, default=0, help="evaluate only the first N lines")
-    ap.add_argument("--backend", default="crnn", help="recognizer name (entry point group vaddr.recognizers)")
-    ap.add_argument("--top-k", type=int, default=10, help="hypotheses handed to the corrector (default 10)")
+    add_reading_options(ap)
     ap.add_argument("--ablation", action="store_true", help="also report k = 1, 5, 10, 20 with/without lexicon")
-    ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ap.add_argument("--errors", type=int, default=0, help="print up to N lines that top-k+rescore gets wrong")
+    ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress on stderr")
+    common.add_common_options(ap)
     return ap
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+def _read_rows(path: Path, text_mode: bool) -> list[list[str]]:
+    """The TSV's rows, or a `UsageError` naming the file and line of the first problem."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise common.UsageError(f"{path}: is a folder, not a TSV file") from None
+    except OSError as e:
+        raise common.UsageError(f"{path}: {e.strerror or e}") from None
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            rows.append(line.split("\t"))
+    for n, raw in enumerate(data.splitlines(), 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise common.UsageError(f"{path}:{n}: not valid UTF-8 (byte {e.start + 1})") from None
+        if not line.strip():
+            continue
+        row = line.split("\t")
+        if len(row) < 2 and not text_mode:
+            raise common.UsageError(f"{path}:{n}: expected image_path<TAB>label, got {row[0][:60]!r}")
+        if "\x00" in line:
+            raise common.UsageError(f"{path}:{n}: NUL byte in a TSV row")
+        rows.append(row)
     return rows
 
 
@@ -73,29 +99,36 @@ def _from_text(rows: list[list[str]]) -> tuple[list[str], list[Recognition]]:
     return labels, recs
 
 
-def _from_images(args: argparse.Namespace, rows: list[list[str]]) -> tuple[list[str], list[Recognition], list[float]]:
+def _from_images(
+    args: argparse.Namespace, rows: list[list[str]], status: common.Status
+) -> tuple[list[str], list[Recognition], list[float]]:
+    """Recognise each labelled image once with a `vaddr.reader.Reader` (the object `vaddr-ocr` uses)."""
+    from vaddr.cli.ocr import make_reader
+
     root = args.images or args.labels.parent
-    recognizer = get(args.backend)
-    k = 20 if args.ablation else args.top_k
+    # the ablation needs 20 hypotheses whatever --top-k says (the table column still uses --top-k)
+    reader = make_reader(argparse.Namespace(**{**vars(args), "top_k": max(args.top_k, 20 if args.ablation else 1)}))
     labels, recs, times = [], [], []
-    failed = 0
+    progress = common.Progress(args.prog, len(rows), None if args.quiet else sys.stderr, args.progress)
     for i, row in enumerate(rows):
         path = Path(row[0]) if Path(row[0]).is_absolute() else root / row[0]
         t0 = time.perf_counter()
         try:
-            rec = recognizer.recognize([path], top_k=k)[0]
+            rec = reader.recognize([path])[0]
         except ImageError as exc:
-            print(f"vaddr-eval: {exc}", file=sys.stderr)
-            failed += 1
+            progress.clear_line()
+            common.error(args.prog, common.escape_field(str(exc)))
+            status.failed += 1
+            continue
+        except Exception as exc:  # a plugin that breaks its contract: one line naming it, the run goes on
+            progress.clear_line()
+            common.error(args.prog, common.escape_field(f"{path}: recognizer failed: {exc}"))
+            status.failed += 1
             continue
         times.append(time.perf_counter() - t0)
         labels.append(row[1])
         recs.append(rec)
-        if sys.stderr.isatty() or (i + 1) % 50 == 0:
-            print(f"\rrecognised {i + 1}/{len(rows)}", end="", file=sys.stderr)
-    print(file=sys.stderr)
-    if failed:
-        args.failed = failed
+        progress.update(i + 1, status.failed)
     return labels, recs, times
 
 
@@ -119,26 +152,39 @@ def _fmt(name: str, s: dict[str, float], ms: float | None) -> str:
     return f"{name:<26} {s['cer']:7.2%} {s['exact']:8.1%} {s['kalapa']:8.4f} {lat}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    args.failed = 0
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    args = build_parser(prog).parse_args(argv)
+    args.prog = prog
+    return common.run(prog, lambda status: _evaluate(args, status))
+
+
+def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
+    common.setup_logging(args.prog, args.verbose, args.quiet)
+    from vaddr.reader import MAX_TOP_K
+
+    if not 1 <= args.top_k <= MAX_TOP_K:
+        raise common.UsageError(f"invalid value for --top-k: {args.top_k}: expected an integer from 1 to {MAX_TOP_K}")
+    if args.limit < 0 or args.errors < 0:
+        raise common.UsageError("--limit and --errors must be 0 or more")
     if not args.labels.exists():
-        print(f"vaddr-eval: {args.labels}: no such file", file=sys.stderr)
-        return 2
-    rows = _read_rows(args.labels)
+        raise common.UsageError(f"{args.labels}: no such file")
+    rows = _read_rows(args.labels, args.text)
     if args.writers:
         keep = set(args.writers.split(","))
         rows = [r for r in rows if Path(r[0]).parent.name in keep]
     if args.limit:
         rows = rows[: args.limit]
     if not rows:
-        print("vaddr-eval: no lines to evaluate", file=sys.stderr)
-        return 2
+        raise common.UsageError(f"{args.labels}: no lines to evaluate")
+    out = common.Output(args.output, args.format, CSV_FIELDS)
     rec_times: list[float] = []
     if args.text:
         labels, recs = _from_text(rows)
     else:
-        labels, recs, rec_times = _from_images(args, rows)
+        labels, recs, rec_times = _from_images(args, rows, status)
+        if not labels:
+            common.error(args.prog, "no image could be read")
+            return common.EXIT_FAILED
     k = args.top_k
 
     def topk(rec: Recognition, k: int = k, lexicon: bool = True) -> str:
@@ -148,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = [_greedy_text(r) for r in recs]
     fixed, fixed_ms = _timed(lambda t: correct(t).text, raw)
     rescored, rescored_ms = _timed(topk, recs)
-    summary = {
+    summary: dict[str, Any] = {
         "lines": len(labels),
         "raw": summarize(raw, labels),
         "greedy+correct": summarize(fixed, labels),
@@ -166,34 +212,42 @@ def main(argv: list[str] | None = None) -> int:
             for lex in (False, True):
                 preds, ms = _timed(lambda r, kk=kk, lex=lex: topk(r, kk, lex), recs)
                 summary["ablation"][f"k={kk} lexicon={'on' if lex else 'off'}"] = {**summarize(preds, labels), "ms": ms}
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+    if out.format == "json":
+        out.json(summary)
+    elif out.format == "csv":
+        out.row({"name": "raw (greedy)", **summary["raw"], "ms": ""})
+        out.row({"name": "greedy+correct", **summary["greedy+correct"], "ms": fixed_ms})
+        out.row({"name": f"top-{k}+rescore", **summary["top-k+rescore"], "ms": rescored_ms})
+        for name, s in summary.get("ablation", {}).items():
+            out.row({"name": name, **s})
     else:
-        print(
+        out.text(
             f"{len(labels)} lines"
             + (f", recognizer p50 {summary['latency_ms_p50']['recognizer']:.1f} ms/line" if rec_times else "")
         )
-        print(f"{'':<26} {'CER':>7} {'exact':>8} {'Kalapa':>8} {'correct p50':>11}")
-        print(_fmt("raw (greedy)", summary["raw"], None))
-        print(_fmt("greedy+correct", summary["greedy+correct"], fixed_ms))
-        print(_fmt(f"top-{k}+rescore", summary["top-k+rescore"], rescored_ms))
+        out.text(f"{'':<26} {'CER':>7} {'exact':>8} {'Kalapa':>8} {'correct p50':>11}")
+        out.text(_fmt("raw (greedy)", summary["raw"], None))
+        out.text(_fmt("greedy+correct", summary["greedy+correct"], fixed_ms))
+        out.text(_fmt(f"top-{k}+rescore", summary["top-k+rescore"], rescored_ms))
         for name, s in summary.get("ablation", {}).items():
-            print(_fmt(name, s, s["ms"]))
+            out.text(_fmt(name, s, s["ms"]))
         errs_g = sum(p != y for p, y in zip(fixed, labels, strict=True))
         errs_r = sum(p != y for p, y in zip(rescored, labels, strict=True))
         if errs_g:
-            print(
+            out.text(
                 f"rescoring removes {(errs_g - errs_r) / errs_g:.1%} of the line errors of greedy+correct "
                 f"({errs_g} -> {errs_r})"
             )
-    shown = 0
-    for y, r, p in zip(labels, raw, rescored, strict=True):
-        if shown >= args.errors:
-            break
-        if p != y:
-            print(f"label {y!r}\n  raw {r!r}\n  out {p!r}")
-            shown += 1
-    return 1 if args.failed else 0
+        shown = 0
+        for y, r, p in zip(labels, raw, rescored, strict=True):
+            if shown >= args.errors:
+                break
+            if p != y:
+                out.text(common.escape_field(f"label {y!r}") + "\n  " + common.escape_field(f"raw {r!r}"))
+                out.text("  " + common.escape_field(f"out {p!r}"))
+                shown += 1
+    out.close()
+    return status.code
 
 
 if __name__ == "__main__":

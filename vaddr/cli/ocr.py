@@ -1,51 +1,48 @@
 """`vaddr-ocr`: read photos of handwritten Vietnamese address lines.
 
-Batch-friendly by design: every input gets exactly one output line, in input order (a failed image gets an
-error line, never a gap), the run continues past bad files and the exit status says whether any failed.
+Batch-friendly by design: every input gets exactly one output record, in input order (a failed image gets an
+error record, never a gap), the run continues past bad files and the exit status says whether any failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
-import time
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import Any
 
-from vaddr.pipeline import OcrResult, expand_inputs, iter_read
+from vaddr.cli import _common as common
+from vaddr.cli.correct import add_correct_options
+from vaddr.types import OcrResult
+
+PROG = "vaddr-ocr"
 
 EPILOG = """\
-output:
-  default: the corrected line per image (prefixed by "FILE<TAB>" when several images are read).
-  --json:  one JSON object per image (JSON lines), in input order:
-           {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}...] best first,
-            "province", "district", "ward": {name, type, code, text, score} or null,
-            "remainder", "confidence", "scheme"}
-           and {"file", "error"} for an image that could not be read.
+inputs:
+  IMAGE files and DIRs (walked recursively; every entry left out is reported on stderr with the reason, and
+  a folder without any image is an input that failed); `-` reads image paths from standard input and @FILE
+  or --files-from FILE from FILE, one per line (as tesseract does).
 
-exit status: 0 all images read, 1 some image failed (the others are still printed), 2 usage error.
+output (one record per image, in input order):
+  text  the corrected line, prefixed by "FILE<TAB>" when several images are read (tabs, newlines and
+        control characters in names and text are backslash-escaped); a failed image has an empty text
+  json  the OcrResult object, one per line: {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}],
+        "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed}
+        (JSON Schema: `vaddr schema`)
+  csv   file,text,raw,province,province_code,...,confidence,scheme,note,error with a header row
 
 examples:
   vaddr-ocr line.jpg
-  vaddr-ocr scans/ --json > out.jsonl
-  vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json
-"""
+  vaddr-ocr scans/ --json -o out.jsonl
+  find scans -name '*.png' | vaddr-ocr - --format csv > out.csv
+  vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json"""
+
+CSV_FIELDS = ["file", "text", "raw", *common.ADDRESS_FIELDS, "error"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_reading_options(p: argparse.ArgumentParser) -> None:
+    """Recognizer options (shared with `vaddr-eval`)."""
     from vaddr.ocr_backends import available
 
-    p = argparse.ArgumentParser(
-        prog="vaddr-ocr",
-        description="Read photos of handwritten Vietnamese address lines (one line per image) and print the "
-        "address, spelled right and split into province / district / ward.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("inputs", nargs="+", metavar="IMAGE|DIR", help="line images, or directories of them")
-    p.add_argument("--json", action="store_true", help="print one JSON object per image (JSON lines)")
     p.add_argument("--top-k", type=int, default=10, metavar="K", help="recognizer hypotheses to keep (default 10)")
     p.add_argument(
         "--backend",
@@ -53,114 +50,124 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"recognizer to use (installed: {', '.join(available())}; default crnn)",
     )
-    p.add_argument("--raw", action="store_true", help="skip the corrector: print what the recognizer read")
     p.add_argument(
-        "--scheme",
-        choices=("legacy", "2025"),
-        default="legacy",
-        help="legacy: 3 levels (province/district/ward, before 2025-07-01); 2025: 2 levels (province/ward)",
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="inference threads (default $VADDR_THREADS or 1)",
     )
-    p.add_argument("--threads", type=int, default=1, metavar="N", help="inference threads (default 1)")
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    p = common.make_parser(
+        prog,
+        "Read photos of handwritten Vietnamese address lines (one line per image) and print the address, "
+        "spelled right and split into province / district / ward.",
+        EPILOG,
+    )
+    p.add_argument("inputs", nargs="*", metavar="IMAGE|DIR|-|@FILE", help="line images, folders of them, lists")
+    add_reading_options(p)
+    p.add_argument("--raw", action="store_true", help="skip the corrector: print what the recognizer read")
+    add_correct_options(p)
+    common.add_input_options(p, "image paths")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr (default: on a terminal or for more than 5 images); errors are always shown",
+    )
+    common.add_common_options(p)
     return p
 
 
-UNIT_FIELDS = {"name", "type", "code", "text", "score"}
-
-
 def result_json(r: OcrResult) -> dict[str, Any]:
-    """The --json object for one result."""
-    if r.error is not None:
-        return {"file": r.file, "error": r.error}
-    out: dict[str, Any] = {
-        "file": r.file,
-        "text": r.text,
-        "raw": r.raw,
-        "hypotheses": [h.model_dump(mode="json") for h in r.hypotheses],
-    }
-    a = r.address
-    if a is not None:
-        for level in ("province", "district", "ward"):
-            u = getattr(a, level)
-            out[level] = None if u is None else u.model_dump(mode="json", include=UNIT_FIELDS)
-        out["remainder"] = a.remainder
-        out["confidence"] = a.confidence
-        out["scheme"] = a.scheme
-    return out
+    """The --json object for one result: the `OcrResult` dump (its ``address`` is `vaddr.correct`'s)."""
+    obj = r.model_dump(mode="json")
+    obj["file"] = common.json_safe(r.file)
+    if obj.get("error"):
+        obj["error"] = common.json_safe(obj["error"])
+    return obj
 
 
-class Progress:
-    """A one-line progress indicator on stderr: redrawn in place on a terminal, a line per 10% otherwise."""
-
-    def __init__(self, total: int, stream: IO[str]) -> None:
-        self.total = total
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.enabled = self.tty or total > 5
-        self.start = time.monotonic()
-        self.last_decile = -1
-
-    def update(self, done: int, failed: int) -> None:
-        if not self.enabled:
-            return
-        rate = done / max(1e-9, time.monotonic() - self.start)
-        msg = f"vaddr-ocr: {done}/{self.total} images, {failed} failed, {rate:.1f}/s"
-        if self.tty:
-            self.stream.write("\r" + msg + ("\n" if done == self.total else ""))
-        else:
-            decile = done * 10 // self.total
-            if decile == self.last_decile and done != self.total:
-                return
-            self.last_decile = decile
-            self.stream.write(msg + "\n")
-        self.stream.flush()
+def write_result(out: common.Output, r: OcrResult, several: bool) -> None:
+    """One result in the chosen format."""
+    if out.format == "json":
+        out.json(result_json(r))
+    elif out.format == "csv":
+        row = {"file": common.json_safe(r.file), "text": r.text, "raw": r.raw, "error": r.error or ""}
+        out.row({**row, **common.address_row(r.address)})
+    elif several:
+        out.text(f"{common.escape_field(r.file)}\t{common.escape_field(r.text)}")
+    elif r.error is None:
+        out.text(common.escape_field(r.text))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def make_reader(args: argparse.Namespace) -> Any:
+    """The `Reader` for these options; a bad value or backend is a usage error (exit 2)."""
+    from vaddr.ocr_backends import BackendError, UnknownBackendError
+    from vaddr.reader import Reader
+
+    threads = args.threads if args.threads is not None else common.default_threads()
+    try:
+        return Reader(
+            args.backend,
+            top_k=args.top_k,
+            correct=not getattr(args, "raw", False),
+            scheme=getattr(args, "scheme", "legacy"),
+            tone=getattr(args, "tone", "auto"),
+            case=getattr(args, "case", "title"),
+            alternatives=getattr(args, "alternatives", 0),
+            threads=threads,
+        )
+    except ValueError as e:  # invalid option value: name it as the command-line flag
+        msg = str(e)
+        for name in ("top_k", "threads", "alternatives", "scheme", "tone", "case"):
+            msg = msg.replace(f"invalid {name}=", f"invalid value for --{name.replace('_', '-')}: ")
+        raise common.UsageError(msg) from None
+    except (UnknownBackendError, BackendError) as e:
+        raise common.UsageError(str(e)) from None
+
+
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
-    if args.top_k < 1:
-        parser.error("--top-k must be at least 1")
-    if args.threads < 1:
-        parser.error("--threads must be at least 1")
-    from vaddr.ocr_backends import UnknownBackendError, get
 
-    files = expand_inputs(args.inputs)
-    if not files:
-        parser.error("no image files found in " + ", ".join(args.inputs))
-    try:
-        recognizer = get(args.backend, threads=args.threads)
-    except UnknownBackendError as e:
-        parser.error(str(e))
+    def body(status: common.Status) -> int:
+        from vaddr.inputs import expand
 
-    out, err = sys.stdout, sys.stderr
-    progress = Progress(len(files), err)
-    several = len(files) > 1
-    failed = 0
-    try:
-        results = iter_read(files, recognizer, args.top_k, correct=not args.raw, scheme=args.scheme)
-        for done, r in enumerate(results, 1):
+        common.setup_logging(prog, args.verbose, args.quiet)
+        if not args.inputs and not args.files_from:
+            raise common.UsageError("give line images, folders, '-' (paths on stdin) or @FILE")
+        named = list(common.gather(args.inputs, args.files_from))
+        found = expand(named)
+        if not args.quiet:
+            for path, why in found.skipped:
+                common.error(prog, f"skipped {common.escape_field(str(path))}: {why}")
+        if not found.files:
+            raise common.UsageError("no image files found in " + ", ".join(map(common.escape_field, named)))
+        reader = make_reader(args)
+        out = common.Output(args.output, args.format, CSV_FIELDS)
+        progress = common.Progress(prog, len(found.files), None if args.quiet else common.sys.stderr, args.progress)
+        several = len(found.files) + len(found.empty_dirs) > 1
+        done = 0
+        for d in found.empty_dirs:  # an image-less folder is an input that failed, not nothing
+            status.failed += 1
+            common.error(prog, f"{common.escape_field(str(d))}: no image files in this folder")
+            write_result(out, OcrResult(file=str(d), error=f"{d}: no image files in this folder"), several)
+        for r in reader.iter_read(found.files):
+            done += 1
             if r.error is not None:
-                failed += 1
-                if progress.tty:
-                    err.write("\n")
-                err.write(f"vaddr-ocr: {r.error}\n")
-            if args.json:
-                out.write(json.dumps(result_json(r), ensure_ascii=False) + "\n")
-            elif several:
-                out.write(f"{r.file}\t{r.text}\n")
-            elif r.error is None:
-                out.write(r.text + "\n")
-            out.flush()
-            progress.update(done, failed)
-    except KeyboardInterrupt:
-        err.write("\nvaddr-ocr: interrupted\n")
-        return 130
-    except BrokenPipeError:  # `vaddr-ocr ... | head`: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1 if failed else 0
-    return 1 if failed else 0
+                status.failed += 1
+                progress.clear_line()
+                common.error(prog, common.escape_field(r.error))
+            write_result(out, r, several)
+            progress.update(done, status.failed)
+        out.close()
+        return status.code
+
+    return common.run(prog, body)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())
