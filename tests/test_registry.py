@@ -119,7 +119,7 @@ def test_threads_is_only_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(registry, "_load", lambda target: Plain)
     assert ocr_backends.get("plain", threads=4, beam=3).beam == 3  # type: ignore[attr-defined]
-    with pytest.raises(TypeError):
+    with pytest.raises(ocr_backends.BackendError, match="'plain'.*failed to start: TypeError"):
         ocr_backends.get("plain", beam_size=3)  # a real option the backend lacks is an error
 
 
@@ -127,8 +127,8 @@ def test_broken_plugin_object_is_rejected(monkeypatch: pytest.MonkeyPatch) -> No
     from vaddr.ocr_backends import registry
 
     monkeypatch.setitem(registry._BUILTIN, "broken", "builtins:dict")
-    with pytest.raises(TypeError, match="not a Recognizer"):
+    with pytest.raises(ocr_backends.BackendError, match="not a recognizer"):
         ocr_backends.get("broken")
     monkeypatch.setitem(registry._BUILTIN, "missing", "vaddr_no_such_module:X")
-    with pytest.raises(ImportError, match="'missing'.*failed to load"):
+    with pytest.raises(ocr_backends.BackendError, match="'missing'.*failed to load"):
         ocr_backends.get("missing")

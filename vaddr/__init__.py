@@ -8,11 +8,16 @@
 2-level structure in force since 1 July 2025; `vaddr.pipeline.read()` runs the whole image -> text chain.
 """
 
+import logging
 from typing import Any
 
 from vaddr.types import Address, Alternative, Hypothesis, UnitMatch
 
 __version__ = "0.1.0"
+
+# Library logging goes to the "vaddr" logger and is silent unless the application configures logging
+# (the commands do: -v/--verbose); see https://docs.python.org/3/howto/logging.html#library-config
+logging.getLogger("vaddr").addHandler(logging.NullHandler())
 __all__ = ["Address", "Alternative", "Hypothesis", "UnitMatch", "convert", "correct", "__version__"]
 
 

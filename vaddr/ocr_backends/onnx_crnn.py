@@ -8,6 +8,7 @@ the network that produced the posteriors.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from vaddr.ocr_backends.base import ImageInput, Recognition
 from vaddr.ocr_backends.images import load_gray
 
 __all__ = ["CrnnOnnx", "default_model_path", "MODEL_ENV"]
+
+log = logging.getLogger(__name__)
 
 #: Lines in one ONNX batch may differ in width by at most this factor (padding is wasted compute).
 _WIDTH_SLACK = 1.3
@@ -94,6 +97,9 @@ class CrnnOnnx:
             self._input = session.get_inputs()[0].name
             self._output = session.get_outputs()[0].name
             self._session = session
+            log.info(
+                "crnn: loaded %s (providers %s, %d threads)", self.model_path, session.get_providers(), self.threads
+            )
             return session
 
     @property
