@@ -88,7 +88,9 @@ def test_common_options_are_the_same_everywhere() -> None:
 
 def test_correct_output_file_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.csv"
-    rc, out, _ = call(correct_cli, ["--format", "csv", "-o", str(target), "thon 1 ea ktur cu kuin dak lak", " "], capsys)
+    rc, out, _ = call(
+        correct_cli, ["--format", "csv", "-o", str(target), "thon 1 ea ktur cu kuin dak lak", " "], capsys
+    )
     assert rc == 1 and out == ""
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert rows[0]["text"] == "Thôn 1 Ea Ktur Cư Kuin Đắk Lắk" and rows[0]["province_code"] == "66"

@@ -1,5 +1,9 @@
 """The address corrector: `correct()` turns a noisy line (or a recognizer's top-k) into a valid address."""
 
+# Load the submodule `convert` before binding the function of the same name: importing a submodule for the
+# first time sets it as an attribute of its package, which would otherwise replace `vaddr.corrector.convert`
+# (the function) by the module on the first conversion.
+import vaddr.corrector.convert  # noqa: F401, E402  (isort: keep before the api import)
 from vaddr.corrector.api import convert, correct
 
 

@@ -40,8 +40,15 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
     parts.append(province_text)
     province = _unit("province", conv.province, source.score, province_text)
     head = " ".join(parts[:-1])
+    # Offline, an old ward split into n new wards is equally likely to lie in each of them (the street-level
+    # share is unknown): the chosen target and each alternative get confidence / n. A district (no ward
+    # chosen) spreads the same way over the new wards of its wards.
+    targets = len(conv.alternatives) + (1 if conv.ward is not None else 0)
+    share = address.confidence / max(1, targets)
     alternatives = [
-        Alternative(text=" ".join(p for p in (address.remainder, ward_text(alt), province_text) if p), score=0.0)
+        Alternative(
+            text=" ".join(p for p in (address.remainder, ward_text(alt), province_text) if p), score=round(share, 4)
+        )
         for alt in conv.alternatives
     ]
     return Address(
@@ -51,7 +58,7 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
         district=None,
         ward=ward,
         remainder=address.remainder,
-        confidence=address.confidence,
+        confidence=round(share, 4) if conv.ward is not None else address.confidence,
         scheme="2025",
         alternatives=alternatives,
         note=conv.note,
