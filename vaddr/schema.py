@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from vaddr.types import Address, Alternative, Hypothesis, LineError, OcrResult, UnitMatch
@@ -19,7 +20,7 @@ __all__ = ["schema", "schema_json"]
 
 def schema() -> dict[str, Any]:
     """One JSON Schema document whose ``$defs`` hold every public JSON type."""
-    models = [Address, OcrResult, LineError, UnitMatch, Hypothesis, Alternative]
+    models: list[type[BaseModel]] = [Address, OcrResult, LineError, UnitMatch, Hypothesis, Alternative]
     _, top = models_json_schema([(m, "serialization") for m in models], title="vaddr JSON output")
     top["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     top["description"] = (

@@ -328,7 +328,7 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
             try:
                 body = OcrJsonRequest.model_validate_json(raw)
             except ValueError as e:
-                errors = getattr(e, "errors", lambda: [])()
+                errors: list[Any] = getattr(e, "errors", lambda: [])()
                 if errors and errors[0].get("type") == "json_invalid":
                     raise HTTPException(400, "body is not valid JSON") from None
                 raise RequestValidationError(errors) from None

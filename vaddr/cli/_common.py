@@ -24,7 +24,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 __all__ = [
     "ENVIRONMENT",
@@ -158,11 +158,11 @@ def read_lines(source: IO[bytes] | IO[str]) -> Iterator[tuple[int, str | None, b
     Why bytes: one invalid byte must cost its own line, not the rest of the input (text-mode stdin raises
     UnicodeDecodeError for the whole stream at that point).
     """
-    for n, raw in enumerate(source, 1):
-        if isinstance(raw, str):  # a text stream (e.g. io.StringIO in tests): already decoded
-            yield n, raw.rstrip("\r\n"), raw.encode("utf-8", "surrogateescape")
+    for n, item in enumerate(source, 1):
+        if isinstance(item, str):  # a text stream (e.g. io.StringIO in tests): already decoded
+            yield n, item.rstrip("\r\n"), item.encode("utf-8", "surrogateescape")
             continue
-        raw = raw.rstrip(b"\n").rstrip(b"\r")
+        raw = cast(bytes, item).rstrip(b"\n").rstrip(b"\r")
         try:
             yield n, raw.decode("utf-8"), raw
         except UnicodeDecodeError:

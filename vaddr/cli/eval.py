@@ -14,10 +14,11 @@ Columns:
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,9 @@ def _greedy_text(rec: Recognition) -> str:
     return rec.best.text
 
 
-def _timed(fn, items) -> tuple[list[str], float]:
-    out, times = [], []
+def _timed(fn: Callable[[Any], str], items: Sequence[Any]) -> tuple[list[str], float]:
+    out: list[str] = []
+    times: list[float] = []
     for item in items:
         t0 = time.perf_counter()
         out.append(fn(item))
@@ -192,7 +194,11 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
         return correct(sub, lexicon=lexicon).text
 
     raw = [_greedy_text(r) for r in recs]
-    fixed, fixed_ms = _timed(lambda t: correct(t).text, raw)
+
+    def corrected(text: str) -> str:
+        return correct(text).text
+
+    fixed, fixed_ms = _timed(corrected, raw)
     rescored, rescored_ms = _timed(topk, recs)
     summary: dict[str, Any] = {
         "lines": len(labels),
@@ -210,7 +216,7 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
         summary["ablation"] = {}
         for kk in (1, 5, 10, 20):
             for lex in (False, True):
-                preds, ms = _timed(lambda r, kk=kk, lex=lex: topk(r, kk, lex), recs)
+                preds, ms = _timed(functools.partial(topk, k=kk, lexicon=lex), recs)
                 summary["ablation"][f"k={kk} lexicon={'on' if lex else 'off'}"] = {**summarize(preds, labels), "ms": ms}
     if out.format == "json":
         out.json(summary)

@@ -7,6 +7,7 @@ error record, never a gap), the run continues past bad files and the exit status
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -148,7 +149,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             raise common.UsageError("no image files found in " + ", ".join(map(common.escape_field, named)))
         reader = make_reader(args)
         out = common.Output(args.output, args.format, CSV_FIELDS)
-        progress = common.Progress(prog, len(found.files), None if args.quiet else common.sys.stderr, args.progress)
+        progress = common.Progress(prog, len(found.files), None if args.quiet else sys.stderr, args.progress)
         several = len(found.files) + len(found.empty_dirs) > 1
         done = 0
         for d in found.empty_dirs:  # an image-less folder is an input that failed, not nothing

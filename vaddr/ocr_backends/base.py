@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, Union, runtime_checkable
+from typing import Literal, Protocol, Union, cast, runtime_checkable
 
 import numpy as np
 from PIL import Image
@@ -94,7 +94,7 @@ class InputImage:
         elif isinstance(src, (bytes, bytearray, memoryview)):
             img = Image.open(io.BytesIO(bytes(src)))
         else:
-            img = Image.open(os.fspath(src))  # type: ignore[arg-type]
+            img = Image.open(os.fspath(cast("str | os.PathLike[str]", src)))  # the other input kinds are above
         try:
             img = ImageOps.exif_transpose(img) or img
         except Exception:  # a broken EXIF block: use the pixels as stored

@@ -67,7 +67,7 @@ def available() -> list[str]:
     return sorted(_registered())
 
 
-def _load(target: EntryPoint | str) -> Callable[..., Any]:
+def _load(target: EntryPoint | str) -> Any:  # a class or factory if the plugin is right; checked by get()
     if isinstance(target, EntryPoint):
         return target.load()
     module, _, attr = target.partition(":")
