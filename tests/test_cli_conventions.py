@@ -50,6 +50,15 @@ def test_version(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert rc == 0 and out.strip() == f"vaddr-{name} {__version__}"
 
 
+def test_serve_help_lists_options_and_environment() -> None:
+    from vaddr.cli import serve
+
+    text = serve.build_parser().format_help()
+    for flag in ("--host", "--port", "--backend", "--max-body-mb", "--max-lines", "--max-images", "--version"):
+        assert flag in text
+    assert "VADDR_CRNN_MODEL" in text and "exit status" in text
+
+
 def test_python_m_vaddr_subcommands() -> None:
     from vaddr import __version__
 
@@ -126,6 +135,7 @@ def test_ocr_recursive_with_skip_report_lists_and_csv(tmp_path: Path, capsys) ->
     (scans / "notes.txt").write_text("x")
     (scans / "gone.png").symlink_to(tmp_path / "nowhere.png")
     os.mkfifo(scans / "pipe.png")
+    (scans / "day2" / "up").symlink_to(scans)  # a link back up: walked once, reported, no endless loop
     empty = tmp_path / "empty"
     empty.mkdir()
     rc, out, err = call(ocr_cli, ["--raw", "--json", str(scans), str(empty)], capsys)
@@ -136,6 +146,7 @@ def test_ocr_recursive_with_skip_report_lists_and_csv(tmp_path: Path, capsys) ->
     assert f"skipped {scans / 'notes.txt'}: not an image file name (.txt)" in err
     assert f"skipped {scans / 'gone.png'}: broken link" in err
     assert f"skipped {scans / 'pipe.png'}: not a regular file" in err
+    assert f"skipped {scans / 'day2' / 'up'}: folder link cycle" in err
     # a file list (@FILE / --files-from) and paths on stdin ('-') name the same images
     listing = tmp_path / "list.txt"
     listing.write_text(f"{scans / '1.png'}\n\n{scans / 'day2' / '2.png'}\n")
