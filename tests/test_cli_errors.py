@@ -97,6 +97,9 @@ def test_invalid_utf8_costs_only_its_line() -> None:
     assert "line 2: not valid UTF-8" in one_line_error(proc.stderr)
     plain = run(cmd("correct"), stdin=data)
     assert plain.stdout.decode("utf-8").split("\n")[:3] == ["Hoà Bình", "", "Hà Nội"]
+    arg = run(cmd("correct", "--json", os.fsdecode(b"ha noi\xff"), "ha noi"))
+    objs = [json.loads(x) for x in arg.stdout.decode("utf-8").splitlines()]
+    assert arg.returncode == 1 and objs[0]["error"] == "not valid UTF-8" and objs[1]["text"] == "Hà Nội"
 
 
 @pytest.mark.skipif(not SAMPLE.is_file(), reason="no bundled sample")

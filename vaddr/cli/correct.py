@@ -94,9 +94,13 @@ def _records(args: argparse.Namespace) -> Iterator[Record]:
             yield from from_source("-")
         elif a.startswith("@") and len(a) > 1:
             yield from from_source(a[1:])
-        else:
+        else:  # an argument: the shell hands bytes, which may not be UTF-8 either
             n += 1
-            yield n, a, os.fsencode(a)
+            raw = os.fsencode(a)
+            try:
+                yield n, raw.decode("utf-8"), raw
+            except UnicodeDecodeError:
+                yield n, None, raw
     for name in args.files_from:
         yield from from_source(name)
 
