@@ -57,7 +57,7 @@ exit status:
   0    every input was processed
   1    some input failed (each is reported on stderr and still gets its output record),
        or the output could not be written (full disk, closed standard output)
-  2    usage or setup error: bad option or value, missing file, unknown or broken recognizer backend
+  2    usage or setup error: bad option or value, unreadable file list or TSV, unknown or broken backend
   130  interrupted (Ctrl-C)
   A closed pipe (e.g. `| head -1`) ends the command quietly with the status so far."""
 

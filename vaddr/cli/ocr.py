@@ -25,7 +25,8 @@ inputs:
 
 output (one record per image, in input order):
   text  the corrected line, prefixed by "FILE<TAB>" when several images are read (tabs, newlines and
-        control characters in names and text are backslash-escaped); a failed image has an empty text
+        control characters in names and text are backslash-escaped); a failed image has an empty
+        text (alone, it prints nothing)
   json  the OcrResult object, one per line: {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}],
         "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed}
         (JSON Schema: `vaddr schema`)
