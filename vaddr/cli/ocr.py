@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from vaddr.cli import _common as common
@@ -131,6 +132,12 @@ def make_reader(args: argparse.Namespace) -> Any:
         raise common.UsageError(str(e)) from None
 
 
+def read_results(args: argparse.Namespace, reader: Any, files: list[Path]) -> Iterator[OcrResult]:
+    """The results for ``files``, in input order, one per file: the one place to change how they are made
+    (e.g. a parallel map over worker processes) without touching the output loop."""
+    return iter(reader.iter_read(files))
+
+
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)
@@ -157,7 +164,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             status.failed += 1
             common.error(prog, f"{common.escape_field(str(d))}: no image files in this folder")
             write_result(out, OcrResult(file=str(d), error=f"{d}: no image files in this folder"), several)
-        for r in reader.iter_read(found.files):
+        for r in read_results(args, reader, found.files):
             done += 1
             if r.error is not None:
                 status.failed += 1
