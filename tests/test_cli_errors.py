@@ -172,8 +172,11 @@ def test_broken_plugin_is_one_line_naming_it(name: str, tmp_path: Path) -> None:
 
 
 BAD_RESULTS = {
-    "short": ("return []", "returned 0 results for 1 image"),
-    "long": ("return [Recognition(hypotheses=[Hypothesis(text='x')])] * (len(images) + 1)", "returned 2 results"),
+    "short": ("return []", "returned 0 results for 2 images"),
+    "long": (
+        "return [Recognition(hypotheses=[Hypothesis(text='x')])] * (len(images) + 1)",
+        "returned 3 results for 2 images",
+    ),
     "strings": ("return ['thon 1'] * len(images)", "result 0: got str 'thon 1'; expected a Recognition"),
     "shape": (
         "return [Recognition(hypotheses=[Hypothesis(text='x')], log_probs=np.zeros((5, 3), np.float32),"

@@ -19,7 +19,7 @@ from PIL import Image
 
 from vaddr.ocr_backends import ImageError, ImageInput, InputImage, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
-from vaddr.ocr_backends.registry import check_results, describe_backend, wants
+from vaddr.ocr_backends.registry import PluginResultError, check_results, describe_backend, wants
 from vaddr.types import OcrResult, Scheme
 
 __all__ = ["OcrResult", "read", "iter_read", "recognizer"]  # OcrResult lives in vaddr.types; kept here too
@@ -103,10 +103,13 @@ def iter_read(
             try:
                 recs = dict(zip(good, _recognize(rec, [given[i] for i in good], top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
-                log.info("%s failed on a batch of %d (%s); retrying one by one", describe_backend(rec), len(good), e)
-                if len(good) == 1:
-                    errors[good[0]] = f"{names[good[0]]}: recognizer failed: {type(e).__name__}: {e}"
+                if len(good) == 1 or isinstance(e, PluginResultError):  # a broken contract is not about one image
+                    for i in good:
+                        errors[i] = f"{names[i]}: recognizer failed: {type(e).__name__}: {e}"
                 else:
+                    log.info(
+                        "%s failed on a batch of %d (%s); retrying one by one", describe_backend(rec), len(good), e
+                    )
                     for i in good:
                         try:
                             recs[i] = _recognize(rec, [given[i]], top_k)[0]
