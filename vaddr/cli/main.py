@@ -62,9 +62,12 @@ def _commands() -> dict[str, Callable[[Sequence[str], str], int]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help"):
+    if not args:
+        print(USAGE, file=sys.stderr)
+        return common.EXIT_USAGE
+    if args[0] in ("-h", "--help"):
         print(USAGE)
-        return common.EXIT_OK if args else common.EXIT_USAGE
+        return common.EXIT_OK
     if args[0] == "--version":
         print(f"vaddr {common.version()}")
         return common.EXIT_OK
