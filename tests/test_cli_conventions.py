@@ -141,8 +141,8 @@ def test_ocr_recursive_with_skip_report_lists_and_csv(tmp_path: Path, capsys) ->
     rc, out, err = call(ocr_cli, ["--raw", "--json", str(scans), str(empty)], capsys)
     objs = [json.loads(x) for x in out.splitlines()]
     rel = [os.path.relpath(o["file"], tmp_path) for o in objs]
-    assert rel == ["empty", "scans/1.png", "scans/day2/2.png", "scans/day2/deep/10.png"]
-    assert rc == 1 and "no image files" in objs[0]["error"]
+    assert rel == ["scans/1.png", "scans/day2/2.png", "scans/day2/deep/10.png", "empty"]  # argument order
+    assert rc == 1 and "no image files" in objs[3]["error"]
     assert f"skipped {scans / 'notes.txt'}: not an image file name (.txt)" in err
     assert f"skipped {scans / 'gone.png'}: broken link" in err
     assert f"skipped {scans / 'pipe.png'}: not a regular file" in err
@@ -154,8 +154,14 @@ def test_ocr_recursive_with_skip_report_lists_and_csv(tmp_path: Path, capsys) ->
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rc == 0 and [Path(r["file"]).name for r in rows] == ["1.png", "2.png", "1.png", "2.png"]
     assert rows[0]["raw"] and rows[0]["error"] == ""
-    proc = py("-m", "vaddr.cli.ocr", "--raw", "-", stdin=listing.read_text())
-    assert proc.returncode == 0 and len(proc.stdout.splitlines()) == 2
+    proc = py("-m", "vaddr.cli.ocr", "--raw", "-", "--progress", stdin=listing.read_text() + f"{empty}\n")
+    rows = proc.stdout.splitlines()  # streamed inputs: always FILE<TAB>TEXT; the empty folder keeps its place
+    assert proc.returncode == 1 and [r.split("\t")[0] for r in rows] == [
+        str(scans / "1.png"),
+        str(scans / "day2" / "2.png"),
+        str(empty),
+    ]
+    assert rows[2] == f"{empty}\t" and "vaddr-ocr: 3 images, 1 failed" in proc.stderr
 
 
 @needs_sample

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-__all__ = ["IMAGE_SUFFIXES", "Expansion", "expand", "natural_key"]
+__all__ = ["IMAGE_SUFFIXES", "Entry", "Expansion", "expand", "iter_expand", "natural_key"]
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".pgm", ".ppm"})
 
@@ -34,69 +35,82 @@ class Expansion:
     empty_dirs: list[Path] = field(default_factory=list)  # folder arguments that held no image at all
 
 
-def _walk(root: Path, out: Expansion, seen: set[tuple[int, int]]) -> int:
-    """Append the images under ``root`` (natural order, sub-folders after the files of their parent)."""
+@dataclass(frozen=True)
+class Entry:
+    """One step of `iter_expand`: a file to read, an entry skipped (with ``reason``), or a folder argument
+    that held no image (``kind == "empty"``)."""
+
+    kind: Literal["file", "skipped", "empty"]
+    path: Path
+    reason: str = ""
+
+
+def _walk(root: Path, seen: set[tuple[int, int]]) -> Iterator[Entry]:
+    """The images under ``root`` (natural order, sub-folders after the files of their parent) and the skips."""
     try:
         st = root.stat()
     except OSError as e:
-        out.skipped.append((root, f"cannot read folder: {e.strerror or e}"))
-        return 0
+        yield Entry("skipped", root, f"cannot read folder: {e.strerror or e}")
+        return
     key = (st.st_dev, st.st_ino)
     if key in seen:
-        out.skipped.append((root, "folder link cycle (already walked)"))
-        return 0
+        yield Entry("skipped", root, "folder link cycle (already walked)")
+        return
     seen.add(key)
     try:
         entries = sorted(root.iterdir(), key=natural_key)
     except OSError as e:
-        out.skipped.append((root, f"cannot list folder: {e.strerror or e}"))
-        return 0
-    found = 0
+        yield Entry("skipped", root, f"cannot list folder: {e.strerror or e}")
+        return
     subdirs: list[Path] = []
     for entry in entries:
         try:
             est = entry.stat()
         except FileNotFoundError:
-            out.skipped.append((entry, "broken link"))
+            yield Entry("skipped", entry, "broken link")
             continue
         except OSError as e:
-            out.skipped.append((entry, f"cannot stat: {e.strerror or e}"))
+            yield Entry("skipped", entry, f"cannot stat: {e.strerror or e}")
             continue
         if stat.S_ISDIR(est.st_mode):
             subdirs.append(entry)
         elif not stat.S_ISREG(est.st_mode):
-            out.skipped.append((entry, "not a regular file (FIFO, socket or device)"))
+            yield Entry("skipped", entry, "not a regular file (FIFO, socket or device)")
         elif entry.suffix.lower() not in IMAGE_SUFFIXES:
-            out.skipped.append((entry, f"not an image file name ({entry.suffix or 'no extension'})"))
+            yield Entry("skipped", entry, f"not an image file name ({entry.suffix or 'no extension'})")
         else:
-            out.files.append(entry)
-            found += 1
+            yield Entry("file", entry)
     for sub in subdirs:
-        found += _walk(sub, out, seen)
-    return found
+        yield from _walk(sub, seen)
 
 
-def expand(args: Iterable[str | os.PathLike[str]], recursive: bool = True) -> Expansion:
-    """Paths as given (order kept; files are passed through even with an odd name: loading judges them), each
-    folder replaced by the image files under it (recursively, in natural name order)."""
-    out = Expansion()
+def iter_expand(args: Iterable[str | os.PathLike[str]]) -> Iterator[Entry]:
+    """`expand`, streaming: entries in order as the arguments (which may be a generator, e.g. paths read from
+    standard input) and the folders are walked."""
     for a in args:
         p = Path(a)
         if p.is_dir():
-            if recursive:
-                found = _walk(p, out, set())
-            else:
-                before = len(out.files)
-                for f in sorted(p.iterdir(), key=natural_key):
-                    if f.is_file() and f.suffix.lower() in IMAGE_SUFFIXES:
-                        out.files.append(f)
-                    elif not f.is_dir():
-                        out.skipped.append((f, "not an image file"))
-                found = len(out.files) - before
+            found = False
+            for entry in _walk(p, set()):
+                found = found or entry.kind == "file"
+                yield entry
             if not found:
-                out.empty_dirs.append(p)
+                yield Entry("empty", p, "no image files in this folder")
         else:
-            out.files.append(p)
+            yield Entry("file", p)
+
+
+def expand(args: Iterable[str | os.PathLike[str]]) -> Expansion:
+    """Paths as given (order kept; files are passed through even with an odd name: loading judges them), each
+    folder replaced by the image files under it (recursively, in natural name order)."""
+    out = Expansion()
+    for entry in iter_expand(args):
+        if entry.kind == "file":
+            out.files.append(entry.path)
+        elif entry.kind == "skipped":
+            out.skipped.append((entry.path, entry.reason))
+        else:
+            out.empty_dirs.append(entry.path)
     return out
 
 

@@ -348,12 +348,13 @@ class Progress:
     Per-input errors are not its business: they are printed whatever this says.
     """
 
-    def __init__(self, prog: str, total: int, stream: IO[str] | None, enabled: bool | None = None) -> None:
+    def __init__(self, prog: str, total: int | None, stream: IO[str] | None, enabled: bool | None = None) -> None:
         self.prog = prog
-        self.total = total
+        self.total = total  # None: not known in advance (inputs streamed from a list or stdin)
         self.stream = stream
         self.tty = bool(stream is not None and stream.isatty())
-        self.enabled = stream is not None and total > 0 and (self.tty or total > 5 if enabled is None else enabled)
+        auto = self.tty if total is None else self.tty or total > 5
+        self.enabled = stream is not None and total != 0 and (auto if enabled is None else enabled)
         self.start = time.monotonic()
         self.last_decile = -1
         self.drawn = False
@@ -364,10 +365,25 @@ class Progress:
             self.stream.write("\n")
             self.drawn = False
 
+    def finish(self, done: int, failed: int) -> None:
+        """After the last input of an unknown total: the final count on its own line."""
+        if self.enabled and self.total is None and self.stream is not None:
+            self.stream.write(("\r" if self.tty else "") + f"{self.prog}: {done} images, {failed} failed\n")
+            self.stream.flush()
+
     def update(self, done: int, failed: int) -> None:
         if not self.enabled or self.stream is None:
             return
         rate = done / max(1e-9, time.monotonic() - self.start)
+        if self.total is None:  # unknown total: a count, redrawn on a terminal, every 100 otherwise
+            msg = f"{self.prog}: {done} images, {failed} failed, {rate:.1f}/s"
+            if self.tty:
+                self.stream.write("\r" + msg)
+                self.drawn = True
+            elif done % 100 == 0:
+                self.stream.write(msg + "\n")
+            self.stream.flush()
+            return
         msg = f"{self.prog}: {done}/{self.total} images, {failed} failed, {rate:.1f}/s"
         if self.tty:
             self.stream.write("\r" + msg + ("\n" if done == self.total else ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ EPILOG = """\
 inputs:
   IMAGE files and DIRs (walked recursively; every entry left out is reported on stderr with the reason, and
   a folder without any image is an input that failed); `-` reads image paths from standard input and @FILE
-  or --files-from FILE from FILE, one per line (as tesseract does).
+  or --files-from FILE from FILE, one per line (as tesseract does); those are streamed as they come.
 
 output (one record per image, in input order):
-  text  the corrected line, prefixed by "FILE<TAB>" when several images are read (tabs, newlines and
-        control characters in names and text are backslash-escaped); a failed image has an empty
-        text (alone, it prints nothing)
+  text  the corrected line, prefixed by "FILE<TAB>" when several images are read or the inputs come
+        from a list or stdin (tabs, newlines and control characters in names and text are
+        backslash-escaped); a failed image has an empty text (alone, it prints nothing)
   json  the OcrResult object, one per line: {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}],
         "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed}
         (JSON Schema: `vaddr schema`)
@@ -132,7 +132,7 @@ def make_reader(args: argparse.Namespace) -> Any:
         raise common.UsageError(str(e)) from None
 
 
-def read_results(args: argparse.Namespace, reader: Any, files: list[Path]) -> Iterator[OcrResult]:
+def read_results(args: argparse.Namespace, reader: Any, files: Iterable[Path]) -> Iterator[OcrResult]:
     """The results for ``files``, in input order, one per file: the one place to change how they are made
     (e.g. a parallel map over worker processes) without touching the output loop."""
     return iter(reader.iter_read(files))
@@ -143,35 +143,55 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     args = parser.parse_args(argv)
 
     def body(status: common.Status) -> int:
-        from vaddr.inputs import expand
+        from vaddr.inputs import iter_expand
 
         common.setup_logging(prog, args.verbose, args.quiet)
         if not args.inputs and not args.files_from:
             raise common.UsageError("give line images, folders, '-' (paths on stdin) or @FILE")
-        named = list(common.gather(args.inputs, args.files_from))
-        found = expand(named)
-        if not args.quiet:
-            for path, why in found.skipped:
+        # Paths read from stdin or a list stream through as they come (`find ... | vaddr-ocr -` starts at
+        # once); arguments alone are expanded first, so progress knows the total.
+        streaming = bool(args.files_from) or any(a == "-" or a.startswith("@") for a in args.inputs)
+        empty: set[str] = set()
+
+        def note(path: Path, why: str) -> None:
+            if not args.quiet:
                 common.error(prog, f"skipped {common.escape_field(str(path))}: {why}")
-        if not found.files:
-            raise common.UsageError("no image files found in " + ", ".join(map(common.escape_field, named)))
+
+        def files() -> Iterator[Path]:
+            for entry in iter_expand(common.gather(args.inputs, args.files_from)):
+                if entry.kind == "skipped":
+                    note(entry.path, entry.reason)
+                    continue
+                if entry.kind == "empty":  # an image-less folder is an input that failed, not nothing
+                    empty.add(str(entry.path))
+                yield entry.path
+
+        if streaming:
+            source: Iterable[Path] = files()
+            total = None
+        else:
+            source = list(files())
+            if len(empty) == len(source):
+                raise common.UsageError("no image files found in " + ", ".join(map(common.escape_field, args.inputs)))
+            total = len(source)
         reader = make_reader(args)
         out = common.Output(args.output, args.format, CSV_FIELDS)
-        progress = common.Progress(prog, len(found.files), None if args.quiet else sys.stderr, args.progress)
-        several = len(found.files) + len(found.empty_dirs) > 1
+        progress = common.Progress(prog, total, None if args.quiet else sys.stderr, args.progress)
+        several = streaming or (total or 0) > 1
         done = 0
-        for d in found.empty_dirs:  # an image-less folder is an input that failed, not nothing
-            status.failed += 1
-            common.error(prog, f"{common.escape_field(str(d))}: no image files in this folder")
-            write_result(out, OcrResult(file=str(d), error=f"{d}: no image files in this folder"), several)
-        for r in read_results(args, reader, found.files):
+        for r in read_results(args, reader, source):
             done += 1
+            if r.file in empty:
+                r = OcrResult(file=r.file, error=f"{r.file}: no image files in this folder")
             if r.error is not None:
                 status.failed += 1
                 progress.clear_line()
                 common.error(prog, common.escape_field(r.error))
             write_result(out, r, several)
             progress.update(done, status.failed)
+        if streaming and done == 0:
+            raise common.UsageError("no image files found in the listed inputs")
+        progress.finish(done, status.failed)
         out.close()
         return status.code
 
