@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -258,3 +259,25 @@ def test_interrupt_during_a_long_ocr_run(tmp_path: Path) -> None:
     p.send_signal(signal.SIGINT)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130 and one_line_error(err).strip().endswith("vaddr-ocr: interrupted")
+
+
+def test_paths_on_stdin_stream_through() -> None:
+    """`producer | vaddr-ocr -`: the first results come out while standard input is still open."""
+    if not SAMPLE.is_file():
+        pytest.skip("no bundled sample")
+    p = subprocess.Popen(
+        cmd("ocr", "--raw", "-"), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env()
+    )
+    assert p.stdin is not None and p.stdout is not None
+    p.stdin.write((str(SAMPLE) + "\n").encode() * 40)  # more than one chunk (32), and stdin stays open
+    p.stdin.flush()
+    ready, _, _ = select.select([p.stdout], [], [], 90)  # a regression must fail, not hang the suite
+    if not ready:
+        p.kill()
+        pytest.fail("no result while standard input was open: inputs are not streamed")
+    first = p.stdout.readline()
+    assert first.startswith(str(SAMPLE).encode() + b"\t") and p.poll() is None
+    p.stdin.close()
+    rest = p.stdout.read()
+    assert p.wait(timeout=120) == 0
+    assert len(rest.splitlines()) == 39

@@ -8,9 +8,10 @@ becomes an `OcrResult` with `error` set instead of aborting the batch, and it ha
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,10 @@ def recognizer(backend: str = "crnn", threads: int = 1) -> Recognizer:
     return get(backend, threads=threads)
 
 
-def _as_list(images: ImageInput | Sequence[ImageInput]) -> list[ImageInput]:
-    if isinstance(images, (str, os.PathLike, bytes, bytearray, np.ndarray, Image.Image)):
-        return [images]
-    return list(images)
+def _as_iter(images: ImageInput | Iterable[ImageInput]) -> Iterator[ImageInput]:
+    if isinstance(images, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Image.Image)):
+        return iter([images])
+    return iter(images)
 
 
 def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options: dict[str, Any]) -> OcrResult:
@@ -60,7 +61,7 @@ def _recognize(rec: Recognizer, images: list[Any], top_k: int) -> list[Recogniti
 
 
 def iter_read(
-    images: ImageInput | Sequence[ImageInput],
+    images: ImageInput | Iterable[ImageInput],
     backend: str | Recognizer = "crnn",
     top_k: int = 10,
     correct: bool = True,
@@ -73,11 +74,10 @@ def iter_read(
     ``correct_options`` (``tone``, ``case``, ``alternatives``, ``lexicon``) go to `vaddr.correct`; a
     `vaddr.reader.Reader` checks them once instead of per call.
     """
-    items = _as_list(images)
+    source = _as_iter(images)
     rec = recognizer(backend, threads) if isinstance(backend, str) else backend
     as_input = wants(rec) == "input"
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
+    while chunk := list(itertools.islice(source, CHUNK)):  # a generator is consumed one chunk at a time
         names = [describe(x) for x in chunk]
         loaded: list[np.ndarray | None] = []
         errors: list[str | None] = []

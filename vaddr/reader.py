@@ -13,7 +13,7 @@ image) keeps each call cheap and the options in one place. `vaddr.pipeline.read`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, get_args
 
 from vaddr.ocr_backends import ImageInput, InputImage, Recognition, Recognizer, load_gray
@@ -113,8 +113,9 @@ class Reader:
     def _correct_options(self) -> dict[str, Any]:
         return {"tone": self.tone, "case": self.case, "alternatives": self.alternatives, "lexicon": self.lexicon}
 
-    def iter_read(self, images: ImageInput | Sequence[ImageInput]) -> Iterator[OcrResult]:
-        """Results in input order as they are ready; an unreadable image gives a result with ``error`` set."""
+    def iter_read(self, images: ImageInput | Iterable[ImageInput]) -> Iterator[OcrResult]:
+        """Results in input order as they are ready (a generator input is consumed a chunk at a time); an
+        unreadable image gives a result with ``error`` set."""
         return iter_read(
             images, self.recognizer, self.top_k, self.correct, self.scheme, self.threads, **self._correct_options()
         )
