@@ -160,3 +160,22 @@ def test_serve_without_a_working_backend_is_a_usage_error() -> None:
         timeout=120,
     )
     assert proc.returncode == 2 and "unknown recognizer backend 'nope'" in proc.stderr
+
+
+def test_concurrent_requests_get_their_own_answers(client: httpx.Client) -> None:
+    """Requests run on the server's thread pool at once: each still gets the answer for its own line."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vaddr import correct
+
+    lines = ["thon 1 ea ktur cu kuin dak lak", "p 7 q 3 tp hcm", "hoa binh", "nghi hoa nghi loc nghe an", "ha giang"]
+    jobs = [(lines[i % len(lines)], ("legacy", "2025")[i % 2]) for i in range(24)]
+    url = str(client.base_url)
+
+    def ask(job: tuple[str, str]) -> dict:
+        with httpx.Client(base_url=url, timeout=120) as c:
+            return c.post("/correct", json={"text": job[0], "scheme": job[1]}).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, jobs))
+    assert answers == [correct(t, scheme=s).model_dump(mode="json") for t, s in jobs]
