@@ -109,6 +109,11 @@ class Model:
         z = self.bias + float(np.dot(self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def probs(self, x: np.ndarray) -> list[float]:
+        """`prob` of each row of x."""
+        z = np.clip(self.bias + x @ self.weights, -30.0, 30.0)
+        return (1.0 / (1.0 + np.exp(-z))).tolist()
+
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
@@ -161,27 +166,40 @@ def char_support(text: str, log_probs: np.ndarray | None, charset: Sequence[str]
     if log_probs is None or not charset or log_probs.shape[0] == 0:
         return [None] * len(text)
     read, spans = posteriors.greedy_spans(log_probs, charset)
-    index = {ch: i + 1 for i, ch in enumerate(charset)}
+    index = _index(charset)
     source: list[int | None] = [None] * len(text)  # output position -> best-path character
     for op in Levenshtein.opcodes(read, text):
         if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
             for k in range(op.dest_end - op.dest_start):
                 source[op.dest_start + k] = op.src_start + k
-    out: list[float | None] = []
-    for ch, j in zip(text, source, strict=True):
-        if ch == " ":
-            out.append(None)
-            continue
-        if j is None:
-            out.append(None)
-            continue
-        t0, t1 = spans[j]
+    out: list[float | None] = [None] * len(text)
+    where, starts, ends, classes = [], [], [], []
+    for i, (ch, j) in enumerate(zip(text, source, strict=True)):
         cls = index.get(ch)
-        if cls is None:
-            out.append(None)
-            continue
-        out.append(float(np.exp(log_probs[t0 : t1 + 1, cls].max())))
+        if ch != " " and j is not None and cls is not None:
+            where.append(i)
+            starts.append(spans[j][0])
+            ends.append(spans[j][1] + 1)
+            classes.append(cls)
+    if where:  # max over each character's frames of its class's log-probability, in one numpy pass
+        lengths = np.asarray(ends) - np.asarray(starts)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        frames = np.repeat(np.asarray(starts) - offsets, lengths) + np.arange(lengths.sum())
+        values = log_probs[frames, np.repeat(classes, lengths)]
+        peaks = np.exp(np.maximum.reduceat(values, offsets))
+        for i, p in zip(where, peaks.tolist(), strict=True):
+            out[i] = p
     return out
+
+
+_INDEX_CACHE: list[Any] = [None, None]
+
+
+def _index(charset: Sequence[str]) -> dict[str, int]:
+    """Class id of each character (cached for the last charset seen: a recognizer keeps one)."""
+    if _INDEX_CACHE[0] is not charset:
+        _INDEX_CACHE[:] = [charset, {ch: i + 1 for i, ch in enumerate(charset)}]
+    return _INDEX_CACHE[1]
 
 
 def _unit_spans(address: Address) -> dict[str, tuple[int, int]]:
@@ -247,6 +265,7 @@ def features(
     level_margin = {1: CAP, 2: CAP, 3: CAP}
     per_hyp_codes: dict[int, dict[int, str]] = {}
     hyp_ids = {id(h): i for i, h in enumerate(hyps)}
+    chosen_codes = _codes_by_level(chosen_parse)
     for score, line, parse, hyp, _ in scored:
         codes = _codes_by_level(parse)
         i = hyp_ids.get(id(hyp))
@@ -255,7 +274,7 @@ def features(
         gap = chosen_score - score
         if line.text != chosen_line.text:
             text_margin = min(text_margin, gap)
-        if codes != _codes_by_level(chosen_parse):
+        if codes != chosen_codes:
             code_margin = min(code_margin, gap)
         for lv in (1, 2, 3):
             if lv in pred and codes.get(lv) != pred[lv]:
@@ -266,7 +285,6 @@ def features(
     # what the corrector did
     edits = {m.level: (m.edits, max(1, m.end - m.start)) for m in chosen_parse.matches}
     unit_edits = sum(e for e, _ in edits.values())
-    chosen_codes = _codes_by_level(chosen_parse)
     # letters the corrector changed, apart from marks and case; and the marks and case it restored
     changed = Levenshtein.distance(fold(chosen_hyp.text), fold(text))
     same_length = len(chosen_hyp.text) == len(text)
@@ -402,7 +420,7 @@ def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, A
     units = {lv: m["unit"].prob(_vector(m["unit"], feats)) for lv, feats in f["units"].items()}
     has_remainder = not f["remainder"]["empty"]
     rem = m["remainder"].prob(_vector(m["remainder"], f["remainder"])) if has_remainder else None
-    chars = [m["char"].prob(_vector(m["char"], c)) for c in f["chars"]]
+    chars = m["char"].probs(np.array([[c[k] for k in m["char"].features] for c in f["chars"]]).reshape(-1, 3))
     for lv, (a, b) in f["spans"].items():
         chars[a:b] = [units[lv]] * (b - a)
     for i in f.get("blanks", ()):
