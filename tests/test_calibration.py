@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaddr.calibration_metrics import coverage_at_precision, expected_calibration_error, reliability_bins
 from vaddr.corrector import calibration, correct
@@ -91,6 +93,17 @@ def test_plain_text_confidence_reflects_the_correction() -> None:
     garbage = correct("xq zzv wqp")
     assert clean.confidence > typo.confidence > garbage.confidence
     assert len(typo.char_confidence) == len(typo.text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạéèếềọ0123456789 /,.-Tt", max_size=40))
+def test_every_text_gets_probabilities_for_every_character(text: str) -> None:
+    a = correct(text) if text.strip() else correct("x")
+    assert 0.0 <= a.confidence <= 1.0
+    assert len(a.char_confidence) == len(a.text)
+    assert all(0.0 <= c <= 1.0 for c in a.char_confidence)
+    for u in (a.province, a.district, a.ward):
+        assert u is None or 0.0 <= u.confidence <= 1.0
 
 
 def test_2025_conversion_carries_the_confidences() -> None:

@@ -237,6 +237,7 @@ def report(ex: list[dict[str, Any]], preds: list[dict[str, Any]], mode: str) -> 
                 ok.append(e["t"]["units"][lv])
         out[f"{lv}_coverage@99.5%"] = coverage_at_precision(cs, ok, 0.995, total=total) if total else None
         out[f"{lv}_lines"] = total
+        out[f"{lv}_ece"] = expected_calibration_error(cs, ok) if cs else None
         out[f"{lv}_found_right"] = sum(ok) / total if total else None
     return out
 

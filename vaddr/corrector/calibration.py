@@ -428,6 +428,11 @@ def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, A
     return {"confidence": line_p, "units": units, "remainder": rem, "chars": chars}
 
 
+def _prob(p: float) -> float:
+    """A probability fit for the public fields (model_copy does not validate: never let a NaN through)."""
+    return round(min(1.0, max(0.0, p)), 4) if math.isfinite(p) else 0.0
+
+
 def calibrate(
     address: Address,
     data: Any,
@@ -441,12 +446,12 @@ def calibrate(
         _RECORD.append(f)
     p = predict(f)
     updates: dict[str, Any] = {
-        lv: getattr(address, lv).model_copy(update={"confidence": round(c, 4)}) for lv, c in p["units"].items()
+        lv: getattr(address, lv).model_copy(update={"confidence": _prob(c)}) for lv, c in p["units"].items()
     }
     updates.update(
-        confidence=round(p["confidence"], 4),
-        remainder_confidence=None if p["remainder"] is None else round(p["remainder"], 4),
-        char_confidence=[round(c, 4) for c in p["chars"]],
+        confidence=_prob(p["confidence"]),
+        remainder_confidence=None if p["remainder"] is None else _prob(p["remainder"]),
+        char_confidence=[_prob(c) for c in p["chars"]],
     )
     return address.model_copy(update=updates)
 
@@ -470,5 +475,5 @@ def carry(source: Address, converted: Address) -> Address:
     for lv, (a, b) in _unit_spans(probe).items():
         c = getattr(probe, lv).confidence
         chars[a:b] = [c if c is not None else source.confidence] * (b - a)
-    updates["char_confidence"] = chars
+    updates["char_confidence"] = [1.0 if ch == " " else c for ch, c in zip(converted.text, chars, strict=True)]
     return converted.model_copy(update=updates)
