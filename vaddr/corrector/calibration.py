@@ -257,6 +257,7 @@ def features(
     image = log_probs is not None and bool(charset)
     text = address.text
     support = char_support(text, log_probs, charset) if image else [None] * len(text)
+    logs = [None if v is None else _clip_log(v) for v in support]  # log image support, once per character
     chosen_score, chosen_line, chosen_parse, chosen_hyp, _ = scored[0]
     level_of = {"province": 1, "district": 2, "ward": 3}
     pred = {level_of[lv]: getattr(address, lv).code for lv in LEVELS if getattr(address, lv) is not None}
@@ -292,9 +293,8 @@ def features(
     from vaddr.corrector.api import _unknown_words  # the same count the joint score uses
 
     unknown = _unknown_words(chosen_line, chosen_parse)
-    peaks = [s for s in support if s is not None]
-    log_peaks = [_clip_log(s) for s in peaks]
-    digits = [_clip_log(s) for ch, s in zip(text, support, strict=True) if ch.isdigit() and s is not None]
+    log_peaks = [v for v in logs if v is not None]
+    digits = [v for ch, v in zip(text, logs, strict=True) if v is not None and ch.isdigit()]
     n = max(1, len(text))
     hyp_margin = CAP if len(hyps) < 2 else _cap(hyps[0].log_prob - hyps[1].log_prob)
     line = {
@@ -323,14 +323,10 @@ def features(
         in_unit[a:b] = b"\x01" * (b - a)
     unsupported = -3.0  # a character the corrector inserted: the image says nothing for it
     rem_logs = [
-        _clip_log(s) if s is not None else unsupported
-        for ch, s, u in zip(text, support, in_unit, strict=True)
-        if ch != " " and not u
+        unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and not u
     ]
     unit_logs = [
-        _clip_log(s) if s is not None else unsupported
-        for ch, s, u in zip(text, support, in_unit, strict=True)
-        if ch != " " and u
+        unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and u
     ]
     if image:  # errors left in the line are mostly in the free text: the gazetteer repairs the units
         line["remainder_sum_log_support"] = max(-20.0, sum(rem_logs))
@@ -348,7 +344,7 @@ def features(
         src = k if k in edits else lowest  # an inferred unit stands on the unit it was inferred from
         e, length = edits.get(src, (0, 1))
         span = spans.get(lv) or spans.get(LEVELS[src - 1]) if src else None
-        sup = [_clip_log(s) for s in support[span[0] : span[1]] if s is not None] if span else []
+        sup = [v for v in logs[span[0] : span[1]] if v is not None] if span else []
         units[lv] = {
             "is_province": float(k == 1),
             "is_district": float(k == 2),
@@ -363,13 +359,9 @@ def features(
         }
     # the remainder: the output characters before the first written unit
     first_unit = min((a for a, _ in spans.values()), default=len(text))
-    rem_sup = [s for ch, s in zip(text[:first_unit], support[:first_unit], strict=True) if ch != " "]
-    free_logs = [_clip_log(s) if s is not None else -2.0 for s in rem_sup]
-    rem_digits = [
-        _clip_log(s) if s is not None else -2.0
-        for ch, s in zip(text[:first_unit], support[:first_unit], strict=True)
-        if ch.isdigit()
-    ]
+    head = list(zip(text[:first_unit], logs[:first_unit], strict=True))
+    free_logs = [-2.0 if v is None else v for ch, v in head if ch != " "]
+    rem_digits = [-2.0 if v is None else v for ch, v in head if ch.isdigit()]
     rem_text = text[:first_unit].strip()
     src_rem = chosen_hyp.text[: max(0, len(chosen_hyp.text) - (len(text) - first_unit))]
     remainder = {
@@ -390,11 +382,11 @@ def features(
                 unchanged[k] = True
     chars = [
         {
-            "log_support": _clip_log(s) if s is not None else 0.0,
-            "has_support": float(s is not None),
+            "log_support": 0.0 if v is None else v,
+            "has_support": float(v is not None),
             "unchanged": float(unchanged[i]),
         }
-        for i, s in enumerate(support)
+        for i, v in enumerate(logs)
     ]
     blanks = [i for i, ch in enumerate(text) if ch == " "]
     return {
