@@ -51,13 +51,14 @@ LOG_FLOOR = -8.0  # log-probabilities below this carry no extra information
 #: Feature names of each model, in the order of the weights in data/calibration.json.
 LINE_FEATURES = (
     "remainder_sum_log_support",
-    "remainder_min_log_support",
     "unit_sum_log_support",
     "digit_min_log_peak",
     "levels",
     "agreement",
     "output_mass",
     "neg_unit_edits",
+    "neg_unknown_words",
+    "log_prob_per_char",
 )
 TEXT_FEATURES = (
     "text_margin",
