@@ -46,8 +46,9 @@ td, th { padding: .15em .7em .15em 0; text-align: left; }
 def _data_uri(path: str) -> str | None:
     """The image as a PNG/JPEG data URI, scaled down to MAX_WIDTH (None when it cannot be read)."""
     try:
-        with Image.open(path) as im:
-            im.load()
+        with Image.open(path) as opened:
+            opened.load()
+            im: Image.Image = opened
             if im.width > MAX_WIDTH:
                 im = im.resize((MAX_WIDTH, max(1, round(im.height * MAX_WIDTH / im.width))))
             buf = io.BytesIO()

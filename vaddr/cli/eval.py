@@ -18,7 +18,9 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from vaddr.calibration_report import calibration_summary, format_summary, write_plots
 from vaddr.corrector import correct
@@ -116,7 +118,7 @@ def _greedy_text(rec: Recognition) -> str:
     return rec.best.text
 
 
-def _timed(fn, items) -> tuple[list, float]:
+def _timed(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[Any], float]:
     out, times = [], []
     for item in items:
         t0 = time.perf_counter()

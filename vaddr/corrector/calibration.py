@@ -113,7 +113,7 @@ class Model:
     def probs(self, x: np.ndarray) -> list[float]:
         """`prob` of each row of x."""
         z = np.clip(self.bias + x @ self.weights, -30.0, 30.0)
-        return (1.0 / (1.0 + np.exp(-z))).tolist()
+        return [float(v) for v in 1.0 / (1.0 + np.exp(-z))]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -193,14 +193,16 @@ def char_support(text: str, log_probs: np.ndarray | None, charset: Sequence[str]
     return out
 
 
-_INDEX_CACHE: list[Any] = [None, None]
+_INDEX_CACHE: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
 
 
 def _index(charset: Sequence[str]) -> dict[str, int]:
     """Class id of each character (cached for the last charset seen: a recognizer keeps one)."""
-    if _INDEX_CACHE[0] is not charset:
-        _INDEX_CACHE[:] = [charset, {ch: i + 1 for i, ch in enumerate(charset)}]
-    return _INDEX_CACHE[1]
+    cached = _INDEX_CACHE.get(0)
+    if cached is None or cached[0] is not charset:
+        cached = (charset, {ch: i + 1 for i, ch in enumerate(charset)})
+        _INDEX_CACHE[0] = cached
+    return cached[1]
 
 
 def _unit_spans(address: Address) -> dict[str, tuple[int, int]]:
@@ -226,7 +228,7 @@ def _codes_by_level(parse: Any) -> dict[int, str]:
 
 def _agreement(
     hyps: Sequence[Hypothesis], per_hyp_codes: dict[int, dict[int, str]], pred: dict[int, str], text: str
-) -> dict:
+) -> dict[Any, float]:
     """Share of the top-k probability mass whose best parse agrees with the chosen units (all, and per level)."""
     lps = np.array([h.log_prob for h in hyps], dtype=float)
     if len(lps) == 0 or not np.all(np.isfinite(lps)):
@@ -278,9 +280,9 @@ def features(
             text_margin = min(text_margin, gap)
         if codes != chosen_codes:
             code_margin = min(code_margin, gap)
-        for lv in (1, 2, 3):
-            if lv in pred and codes.get(lv) != pred[lv]:
-                level_margin[lv] = min(level_margin[lv], gap)
+        for level in (1, 2, 3):
+            if level in pred and codes.get(level) != pred[level]:
+                level_margin[level] = min(level_margin[level], gap)
     agree = (
         _agreement(hyps, per_hyp_codes, pred, text) if image else {"all": 1.0, 1: 1.0, 2: 1.0, 3: 1.0, "output": 0.0}
     )
