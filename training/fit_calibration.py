@@ -228,6 +228,17 @@ def report(ex: list[dict[str, Any]], preds: list[dict[str, Any]], mode: str) -> 
     }
     for target in (0.99, 0.98, 0.95):
         out[f"coverage@{target:.0%}"] = coverage_at_precision(conf, exact, target)
+    char_conf: list[float] = []
+    char_ok: list[bool] = []
+    for e, p in pairs:
+        blanks = set(e["f"]["blanks"])
+        for i, (c, ok) in enumerate(zip(p["chars"], e["t"]["chars"], strict=True)):
+            if i not in blanks:
+                char_conf.append(c)
+                char_ok.append(ok)
+    out["char_ece"] = expected_calibration_error(char_conf, char_ok)
+    out["char_right"] = float(np.mean(char_ok)) if char_ok else None
+    out["char_mean_confidence"] = float(np.mean(char_conf)) if char_conf else None
     for lv in LEVELS:
         cs, ok = [], []
         total = 0
@@ -286,7 +297,15 @@ def main(argv: list[str] | None = None) -> int:
                 if e["writer"] in test:
                     preds[i] = calibration.predict(e["f"], models)
         summary[name] = {mode: report(ex, preds, mode) for mode in MODES}  # type: ignore[arg-type]
-    keys = ("ece", "coverage@99%", "coverage@98%", "coverage@95%", "province_coverage@99.5%", "ward_coverage@99.5%")
+    keys = (
+        "ece",
+        "coverage@99%",
+        "coverage@98%",
+        "coverage@95%",
+        "province_coverage@99.5%",
+        "ward_coverage@99.5%",
+        "char_ece",
+    )
     summary["mean over splits"] = {
         mode: {k: float(np.mean([summary[n][mode][k] for n, _ in splits(writers)])) for k in keys} for mode in MODES
     }
