@@ -89,7 +89,7 @@ def test_a_corrupted_character_gets_the_lowest_character_confidence(position: in
 
 def test_plain_text_confidence_reflects_the_correction() -> None:
     clean = correct(LINE)
-    typo = correct("Thôn 1 Ea Ktur Cư Kuin Đắk Lắc")  # the corrector has to change a letter
+    typo = correct("Thôn 1 Ea Ktur Cư Kuin Đắk Lắx")  # the corrector has to change a letter
     garbage = correct("xq zzv wqp")
     assert clean.confidence > typo.confidence > garbage.confidence
     assert len(typo.char_confidence) == len(typo.text)
@@ -196,3 +196,18 @@ def test_vaddr_eval_reports_calibration_and_writes_plots(tmp_path: Path, capsys:
     for name in ("reliability.png", "coverage.png"):
         png = tmp_path / "plots" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_features_see_the_corrector_internals() -> None:
+    """The features read the corrector's parse (levels, edits, codes): guard against a silent mismatch if the
+    matcher's level representation changes (numbers vs level names)."""
+    with calibration.recording() as rec:
+        read(LINE)
+        correct("Thôn 1 Ea Ktur Cư Kuin Đắk Lắx")
+    clean, typo = rec
+    assert clean["image"] and not typo["image"]
+    assert clean["line"]["levels"] == 1.0 and clean["line"]["neg_unit_edits"] == 0.0
+    assert clean["line"]["agreement"] > 0.9 and clean["line"]["output_mass"] > 0.9
+    assert all(u["kept"] == 1.0 and u["written"] == 1.0 for u in clean["units"].values())
+    assert typo["units"]["province"]["neg_edits"] == -1.0 and typo["line"]["neg_unit_edits"] == -1.0
+    assert typo["units"]["ward"]["neg_edits"] == 0.0

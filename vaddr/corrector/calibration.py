@@ -223,7 +223,17 @@ def _unit_spans(address: Address) -> dict[str, tuple[int, int]]:
 
 
 def _codes_by_level(parse: Any) -> dict[int, str]:
-    return {m.level: m.entry.unit.code for m in parse.matches}
+    return {_depth(m.level): m.entry.unit.code for m in parse.matches}
+
+
+_DEPTH = {"province": 1, "district": 2, "ward": 3}
+
+
+def _depth(level: Any) -> int:
+    """1 province, 2 district, 3 ward, from a matcher level given as a number or as a level name / enum."""
+    if isinstance(level, int) and not isinstance(level, bool):
+        return level
+    return _DEPTH[str(getattr(level, "value", level))]
 
 
 def _agreement(
@@ -287,7 +297,7 @@ def features(
         _agreement(hyps, per_hyp_codes, pred, text) if image else {"all": 1.0, 1: 1.0, 2: 1.0, 3: 1.0, "output": 0.0}
     )
     # what the corrector did
-    edits = {m.level: (m.edits, max(1, m.end - m.start)) for m in chosen_parse.matches}
+    edits = {_depth(m.level): (m.edits, max(1, m.end - m.start)) for m in chosen_parse.matches}
     unit_edits = sum(e for e, _ in edits.values())
     # letters the corrector changed, apart from marks and case; and the marks and case it restored
     changed = Levenshtein.distance(fold(chosen_hyp.text), fold(text))
