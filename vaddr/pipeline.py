@@ -52,7 +52,15 @@ def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options:
 
         address = correct_line(rec, scheme=scheme, **options)
         text = address.text
-    return OcrResult(file=file, text=text, raw=raw, hypotheses=rec.hypotheses, address=address)
+    return OcrResult(
+        file=file,
+        text=text,
+        raw=raw,
+        hypotheses=rec.hypotheses,
+        address=address,
+        confidence=None if address is None else address.confidence,
+        char_confidence=[] if address is None else address.char_confidence,
+    )
 
 
 def _recognize(rec: Recognizer, images: list[Any], top_k: int) -> list[Recognition]:

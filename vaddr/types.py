@@ -39,6 +39,9 @@ class UnitMatch(BaseModel):
         default=False,
         description="Not written on the line but implied by the unit below it (a district names its province).",
     )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Calibrated probability that this unit (its code) is right."
+    )
 
 
 class Alternative(BaseModel):
@@ -69,12 +72,19 @@ class Address(BaseModel):
     confidence: float = Field(
         ge=0.0,
         le=1.0,
-        description="How sure the corrector is of the units (1 = every level matched exactly). After a 2025 "
+        description="Calibrated probability that `text` is exactly right (docs/calibration.md). After a 2025 "
         "conversion of an old ward split into n new wards it is divided by n: the target is a guess.",
     )
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
+    remainder_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Calibrated probability that `remainder` is exactly right."
+    )
+    char_confidence: list[float] = Field(
+        default_factory=list,
+        description="Per character of `text`: calibrated probability that it is right (image or gazetteer).",
+    )
 
 
 class OcrResult(BaseModel):
@@ -90,6 +100,15 @@ class OcrResult(BaseModel):
     hypotheses: list[Hypothesis] = Field(default_factory=list, description="Recognizer readings, best first.")
     address: Address | None = Field(default=None, description="Structured address; None if not corrected.")
     error: str | None = Field(default=None, description="Why this image could not be read.")
+    confidence: float | None = Field(
+        default=None, description="Calibrated probability that `text` is exactly right (None if not corrected)."
+    )
+    char_confidence: list[float] = Field(
+        default_factory=list, description="Per character of `text`: calibrated probability that it is right."
+    )
+    needs_review: bool | None = Field(
+        default=None, description="confidence below the caller's acceptance threshold (None: no threshold given)."
+    )
 
     @property
     def ok(self) -> bool:

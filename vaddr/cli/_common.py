@@ -134,6 +134,17 @@ def add_input_options(p: argparse.ArgumentParser, what: str, flag: str = "--file
     )
 
 
+def probability(text: str) -> float:
+    """argparse type for a probability option (e.g. --accept-above): a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def default_threads() -> int:
     """$VADDR_THREADS, or 1."""
     raw = os.environ.get(THREADS_ENV, "").strip()

@@ -28,7 +28,7 @@ examples:
   cat lines.txt | vaddr-correct --scheme 2025 > fixed.txt
   vaddr-correct @lines.txt --format csv -o fixed.csv"""
 
-CSV_FIELDS = ["line", "input", "text", *common.ADDRESS_FIELDS, "error"]
+CSV_FIELDS = ["line", "input", "text", *common.ADDRESS_FIELDS, "needs_review", "error"]
 
 
 def add_correct_options(p: argparse.ArgumentParser) -> None:
@@ -52,6 +52,12 @@ def add_correct_options(p: argparse.ArgumentParser) -> None:
         default=0,
         metavar="N",
         help="with --json, also list up to N runner-up readings (default 0)",
+    )
+    p.add_argument(
+        "--accept-above",
+        type=common.probability,
+        metavar="P",
+        help="mark results needs_review when their confidence is below P (0-1; JSON field needs_review)",
     )
 
 
@@ -120,6 +126,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         if not args.text and not args.files_from and (sys.stdin is None or sys.stdin.isatty()):
             raise common.UsageError("give address lines as arguments, '-' for standard input, or @FILE")
         from vaddr.corrector import correct
+        from vaddr.review import needs_review
 
         out = common.Output(args.output, args.format, CSV_FIELDS)
         for n, text, raw in _records(args):
@@ -141,10 +148,15 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             result = correct(
                 text, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=max(0, args.alternatives)
             )
+            review = None if args.accept_above is None else needs_review(result.confidence, args.accept_above)
             if out.format == "json":
-                out.json(result.model_dump(mode="json"))
+                obj = result.model_dump(mode="json")
+                if review is not None:
+                    obj["needs_review"] = review
+                out.json(obj)
             elif out.format == "csv":
-                out.row({"line": n, "input": text, "text": result.text, **common.address_row(result)})
+                row = {"line": n, "input": text, "text": result.text, "needs_review": review}
+                out.row({**row, **common.address_row(result)})
             else:
                 out.text(common.escape_field(result.text))
         out.close()

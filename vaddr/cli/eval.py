@@ -22,12 +22,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from vaddr.calibration_report import calibration_summary, format_summary, write_plots
 from vaddr.cli import _common as common
 from vaddr.corrector import correct
 from vaddr.metrics import summarize
 from vaddr.ocr_backends import ImageError, Recognition
 from vaddr.ocr_backends.ctc import greedy
-from vaddr.types import Hypothesis
+from vaddr.types import Address, Hypothesis
 
 PROG = "vaddr-eval"
 
@@ -35,6 +36,10 @@ EPILOG = """examples:
   vaddr-eval ../shared/data/kalapa_real/labels.tsv --writers 125,208,211,222,262,298,61,68,8,98
   vaddr-eval lines.tsv --text            # rows: label<TAB>hypothesis[<TAB>hypothesis...], best first
   vaddr-eval labels.tsv --ablation       # k = 1, 5, 10, 20, with and without lexicon re-decoding
+  vaddr-eval labels.tsv --plots out/     # also reliability.png and coverage.png (pip install "vaddr[plots]")
+
+Calibration (of top-k+rescore): ECE (10 bins), the share of lines that can be accepted, most confident first,
+at >= 99/98/95 % exact-line precision, and per unit the share accepted at >= 99.5 % unit precision.
 
 LABELS.tsv rows are `image_path<TAB>label` (UTF-8); relative paths are resolved against --images (default:
 the folder of LABELS.tsv). A malformed TSV (a row without a label, invalid UTF-8) is a usage error naming
@@ -61,6 +66,12 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     add_reading_options(ap)
     ap.add_argument("--ablation", action="store_true", help="also report k = 1, 5, 10, 20 with/without lexicon")
     ap.add_argument("--errors", type=int, default=0, help="print up to N lines that top-k+rescore gets wrong")
+    ap.add_argument(
+        "--plots",
+        type=Path,
+        metavar="DIR",
+        help="write reliability.png and coverage.png of the top-k+rescore confidences (needs vaddr[plots])",
+    )
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help="progress on stderr")
     common.add_common_options(ap)
     return ap
@@ -139,8 +150,8 @@ def _greedy_text(rec: Recognition) -> str:
     return rec.best.text
 
 
-def _timed(fn: Callable[[Any], str], items: Sequence[Any]) -> tuple[list[str], float]:
-    out: list[str] = []
+def _timed(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[Any], float]:
+    out: list[Any] = []
     times: list[float] = []
     for item in items:
         t0 = time.perf_counter()
@@ -189,9 +200,12 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
             return common.EXIT_FAILED
     k = args.top_k
 
-    def topk(rec: Recognition, k: int = k, lexicon: bool = True) -> str:
+    def topk_address(rec: Recognition, k: int = k, lexicon: bool = True) -> Address:
         sub = Recognition(hypotheses=rec.hypotheses[:k], log_probs=rec.log_probs, charset=rec.charset)
-        return correct(sub, lexicon=lexicon).text
+        return correct(sub, lexicon=lexicon)
+
+    def topk(rec: Recognition, k: int = k, lexicon: bool = True) -> str:
+        return topk_address(rec, k, lexicon).text
 
     raw = [_greedy_text(r) for r in recs]
 
@@ -199,7 +213,8 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
         return correct(text).text
 
     fixed, fixed_ms = _timed(corrected, raw)
-    rescored, rescored_ms = _timed(topk, recs)
+    addresses, rescored_ms = _timed(topk_address, recs)
+    rescored = [a.text for a in addresses]
     summary: dict[str, Any] = {
         "lines": len(labels),
         "raw": summarize(raw, labels),
@@ -212,6 +227,7 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
             "top-k+rescore": rescored_ms,
         },
     }
+    summary["calibration"] = calibration_summary(addresses, labels)
     if args.ablation:
         summary["ablation"] = {}
         for kk in (1, 5, 10, 20):
@@ -244,6 +260,7 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
                 f"rescoring removes {(errs_g - errs_r) / errs_g:.1%} of the line errors of greedy+correct "
                 f"({errs_g} -> {errs_r})"
             )
+        out.text(format_summary(summary["calibration"]))
         shown = 0
         for y, r, p in zip(labels, raw, rescored, strict=True):
             if shown >= args.errors:
@@ -252,6 +269,12 @@ def _evaluate(args: argparse.Namespace, status: common.Status) -> int:
                 out.text(common.escape_field(f"label {y!r}") + "\n  " + common.escape_field(f"raw {r!r}"))
                 out.text("  " + common.escape_field(f"out {p!r}"))
                 shown += 1
+    if args.plots:
+        try:
+            for path in write_plots(addresses, labels, args.plots):
+                common.error(args.prog, f"wrote {path}")
+        except RuntimeError as e:
+            raise common.UsageError(str(e)) from None
     out.close()
     return status.code
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from vaddr import review
 from vaddr.cli import _common as common
 from vaddr.cli.correct import add_correct_options
 from vaddr.types import OcrResult
@@ -37,9 +38,10 @@ examples:
   vaddr-ocr line.jpg
   vaddr-ocr scans/ --json -o out.jsonl
   find scans -name '*.png' | vaddr-ocr - --format csv > out.csv
-  vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json"""
+  vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json
+  vaddr-ocr scans/ --json --accept-above 0.95 --report review.html"""
 
-CSV_FIELDS = ["file", "text", "raw", *common.ADDRESS_FIELDS, "error"]
+CSV_FIELDS = ["file", "text", "raw", *common.ADDRESS_FIELDS, "needs_review", "error"]
 
 
 def add_reading_options(p: argparse.ArgumentParser) -> None:
@@ -72,7 +74,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="*", metavar="IMAGE|DIR|-|@FILE", help="line images, folders of them, lists")
     add_reading_options(p)
     p.add_argument("--raw", action="store_true", help="skip the corrector: print what the recognizer read")
-    add_correct_options(p)
+    add_correct_options(p)  # includes --accept-above
+    p.add_argument("--report", metavar="HTML", help="also write a self-contained review page, least confident first")
     common.add_input_options(p, "image paths")
     p.add_argument(
         "--progress",
@@ -99,6 +102,7 @@ def write_result(out: common.Output, r: OcrResult, several: bool) -> None:
         out.json(result_json(r))
     elif out.format == "csv":
         row = {"file": common.json_safe(r.file), "text": r.text, "raw": r.raw, "error": r.error or ""}
+        row["needs_review"] = r.needs_review
         out.row({**row, **common.address_row(r.address)})
     elif several:
         out.text(f"{common.escape_field(r.file)}\t{common.escape_field(r.text)}")
@@ -176,6 +180,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             total = len(source)
         reader = make_reader(args)
         out = common.Output(args.output, args.format, CSV_FIELDS)
+        kept: list[OcrResult] = []  # for --report
         progress = common.Progress(prog, total, None if args.quiet else sys.stderr, args.progress)
         several = streaming or (total or 0) > 1
         done = 0
@@ -183,6 +188,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             done += 1
             if r.file in empty:
                 r = OcrResult(file=r.file, error=f"{r.file}: no image files in this folder")
+            r = review.mark(r, args.accept_above)
+            if args.report:
+                kept.append(r)
             if r.error is not None:
                 status.failed += 1
                 progress.clear_line()
@@ -192,6 +200,13 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         if streaming and done == 0:
             raise common.UsageError("no image files found in the listed inputs")
         progress.finish(done, status.failed)
+        if args.report:
+            from vaddr.report import write_report
+
+            try:
+                write_report(kept, args.report)
+            except OSError as e:
+                raise common.OutputError(f"cannot write {args.report}: {e.strerror or e}") from None
         out.close()
         return status.code
 
