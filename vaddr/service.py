@@ -217,6 +217,9 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "POST" and request.url.path in ("/correct", "/convert") and ctype != "application/json":
+            return JSONResponse({"error": f"content type {ctype or 'none'!r}: send application/json"}, 415)
         errors = exc.errors()
         first = errors[0] if errors else {}
         msg = f"{_location(first.get('loc', ()))}: {first.get('msg', 'invalid request')}"
@@ -231,6 +234,11 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
             return JSONResponse(exc.detail, exc.status_code)
         return JSONResponse({"error": str(exc.detail)}, exc.status_code)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # a bug: say so in one line, log it
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"error": f"internal error: {type(exc).__name__}"}, 500)
+
     def check_lines(lines: list[str]) -> None:
         if len(lines) > limits.max_lines:
             raise HTTPException(413, f"{len(lines)} lines in one request (limit {limits.max_lines})")
@@ -239,6 +247,8 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
                 raise HTTPException(422, f"texts[{i}]: {len(line)} characters (limit {limits.max_chars})")
             if not line.strip():
                 raise HTTPException(422, f"texts[{i}]: empty line")
+            if any("\ud800" <= c <= "\udfff" for c in line):  # a lone surrogate: not text, cannot be answered
+                raise HTTPException(422, f"texts[{i}]: invalid Unicode (lone surrogate or invalid UTF-8)")
 
     @app.get("/health", response_model=Health, summary="Liveness and configuration")
     def health() -> Health:
@@ -264,6 +274,11 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
 
         if isinstance(req.address, str):
             check_lines([req.address])
+        else:
+            try:
+                req.address.model_dump_json()
+            except ValueError:  # a string field with a lone surrogate cannot be answered as UTF-8 JSON
+                raise HTTPException(422, "address: invalid Unicode (lone surrogate)") from None
         return convert(req.address, tone=req.tone, case=req.case)
 
     def read_images(items: list[tuple[str, bytes]], opts: OcrOptions) -> OcrResponse:
