@@ -121,8 +121,9 @@ def iter_read(
                 results = check_recognitions(rec, rec.recognize([loaded[i] for i in good], top_k=top_k), len(good))
                 recs = dict(zip(good, results, strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
-                if len(good) == 1:
-                    errors[good[0]] = _recognizer_failed(names[good[0]], e)
+                if len(good) == 1 or isinstance(e, RecognizerResultError):  # a broken contract is not per image
+                    for i in good:
+                        errors[i] = _recognizer_failed(names[i], e)
                 else:
                     for i in good:
                         try:

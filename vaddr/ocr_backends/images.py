@@ -55,11 +55,12 @@ PAGE_HEIGHT = 800
 LINE_ASPECT = 2.0
 #: Files larger than this are refused before reading (a 16000x4000 line photo is well under 30 MB as JPEG).
 MAX_FILE_BYTES = 50 * 1024 * 1024
-#: Width x height x bands an image may decode to (checked from the header, before decoding).
-MAX_DECODED_BYTES = 256 * 1024 * 1024
+#: Width x height x bytes per pixel an image may decode to, checked from the header before decoding (the largest
+#: 8-bit RGB line, 16000x4000, takes 183 MB; the same in RGBA or 32-bit would take 244 MB and is refused).
+MAX_DECODED_BYTES = 200 * 1024 * 1024
 #: Images with more pixels are reduced right after decoding (real form lines have 0.2 M; the model reads 32 px
 #: of height anyway): each loaded line then costs at most this many bytes, so a batch of N at most N times it.
-WORK_PIXELS = 4_000_000
+WORK_PIXELS = 2_000_000
 #: PIL's own decompression-bomb limit is set to the largest image `_check_size` lets through.
 _PIL_MAX_PIXELS = MAX_WIDTH * MAX_HEIGHT
 
