@@ -69,6 +69,17 @@ def test_the_sample_line_is_still_read() -> None:
     assert r.status == "ok" and r.address is not None and r.address.province is not None
 
 
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="sample image missing")
+def test_a_noisy_blurred_real_line_is_still_read() -> None:
+    """Heavy noise over real writing (37 % of the pixels dark) is not "no text": the model still reads it."""
+    from PIL import ImageFilter
+
+    im = Image.open(SAMPLE).convert("L").filter(ImageFilter.GaussianBlur(3.5))
+    noise = np.random.default_rng(0).normal(0, 60, (im.height, im.width))
+    (r,) = read([np.clip(np.asarray(im, dtype=float) + noise, 0, 255).astype(np.uint8)])
+    assert r.status == "ok" and r.address is not None and r.address.province is not None
+
+
 @pytest.mark.skipif(not REAL.is_file(), reason="../shared/data/kalapa_real not present")
 def test_real_lines_are_not_flagged() -> None:
     rows = [line.split("\t")[0] for line in REAL.read_text(encoding="utf-8").splitlines() if "\t" in line]
