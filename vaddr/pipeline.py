@@ -72,7 +72,7 @@ def recognizer(backend: str = "crnn", threads: int = 1) -> Recognizer:
 
 def _as_iter(images: ImageInput | Iterable[ImageInput]) -> Iterator[ImageInput]:
     if isinstance(images, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Image.Image)):
-        return iter([images])
+        return iter([images])  # type: ignore[list-item]
     return iter(images)
 
 

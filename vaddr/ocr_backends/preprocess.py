@@ -272,7 +272,8 @@ def prepare_with_layout(gray: np.ndarray) -> tuple[np.ndarray, Layout]:
     a = np.asarray(gray)
     g = a if a.ndim == 2 and a.dtype == np.uint8 else _as_gray(a)
     if g.ndim != 2 or g.shape[0] < 2 or g.shape[1] < 2:
-        return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32), Layout(*g.shape[-2:], 0.0, 1.0, 0.0)
+        h, w = (g.shape[-2], g.shape[-1]) if g.ndim >= 2 else (1, g.size)
+        return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32), Layout(int(h), int(w), 0.0, 1.0, 0.0)
     num, den = _ink_parts(g)
     threshold = _writing_threshold(num, den)
     mask = _writing_mask(num, den, threshold)
