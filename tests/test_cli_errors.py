@@ -173,12 +173,12 @@ def test_broken_plugin_is_one_line_naming_it(name: str, tmp_path: Path) -> None:
 
 
 BAD_RESULTS = {
-    "short": ("return []", "returned 0 results for 2 images"),
+    "short": ("return []", "returned 0 result(s) for 2 image(s)"),
     "long": (
         "return [Recognition(hypotheses=[Hypothesis(text='x')])] * (len(images) + 1)",
-        "returned 3 results for 2 images",
+        "returned 3 result(s) for 2 image(s)",
     ),
-    "strings": ("return ['thon 1'] * len(images)", "result 0: got str 'thon 1'; expected a Recognition"),
+    "strings": ("return ['thon 1'] * len(images)", "returned str for image 1; expected Recognition"),
     "shape": (
         "return [Recognition(hypotheses=[Hypothesis(text='x')], log_probs=np.zeros((5, 3), np.float32),"
         " charset=list('abcd'))] * len(images)",

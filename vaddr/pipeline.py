@@ -20,8 +20,9 @@ from PIL import Image
 
 from vaddr.ocr_backends import ImageError, ImageInput, InputImage, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
-from vaddr.ocr_backends.registry import PluginResultError, check_results, describe_backend, wants
+from vaddr.ocr_backends.registry import describe_backend, wants
 from vaddr.types import OcrResult, Scheme
+from vaddr.validation import SCHEMES, RecognizerResultError, check_choice, check_recognitions, check_top_k
 
 __all__ = ["OcrResult", "read", "iter_read", "recognizer"]  # OcrResult lives in vaddr.types; kept here too
 
@@ -39,12 +40,15 @@ def recognizer(backend: str = "crnn", threads: int = 1) -> Recognizer:
 
 def _as_iter(images: ImageInput | Iterable[ImageInput]) -> Iterator[ImageInput]:
     if isinstance(images, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Image.Image)):
-        return iter([images])
+        return iter([images])  # type: ignore[list-item]
     return iter(images)
 
 
 def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options: dict[str, Any]) -> OcrResult:
     raw = rec.best.text
+    no_text = rec.no_text if rec.no_text is not None else None if raw.strip() else "nothing recognised"
+    if no_text is not None:  # the recognizer found no writing: no address, whatever the corrector could find
+        return OcrResult(file=file, raw=raw, hypotheses=rec.hypotheses, status="no_text", note=no_text)
     address = None
     text = raw
     if correct:
@@ -65,7 +69,7 @@ def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options:
 
 def _recognize(rec: Recognizer, images: list[Any], top_k: int) -> list[Recognition]:
     """One recognizer call, its result checked against the contract (errors name the plugin)."""
-    return check_results(rec, rec.recognize(images, top_k=top_k), len(images))
+    return check_recognitions(rec, rec.recognize(images, top_k=top_k), len(images))
 
 
 def iter_read(
@@ -79,13 +83,18 @@ def iter_read(
 ) -> Iterator[OcrResult]:
     """Like `read`, but yields results in input order as each chunk finishes (for progress and streaming).
 
+    ``images`` may be any iterable, a generator included: it is consumed one chunk (`CHUNK` images) at a time, so
+    the first results come out before the input ends and memory stays bounded by one chunk (each loaded image
+    is at most `vaddr.ocr_backends.images.WORK_PIXELS` bytes). Invalid options raise at the first ``next()``.
     ``correct_options`` (``tone``, ``case``, ``alternatives``, ``lexicon``) go to `vaddr.correct`; a
     `vaddr.reader.Reader` checks them once instead of per call.
     """
+    top_k = check_top_k(top_k)
+    check_choice("scheme", scheme, SCHEMES)
     source = _as_iter(images)
     rec = recognizer(backend, threads) if isinstance(backend, str) else backend
     as_input = wants(rec) == "input"
-    while chunk := list(itertools.islice(source, CHUNK)):  # a generator is consumed one chunk at a time
+    while chunk := list(itertools.islice(source, CHUNK)):
         names = [describe(x) for x in chunk]
         loaded: list[np.ndarray | None] = []
         errors: list[str | None] = []
@@ -111,9 +120,9 @@ def iter_read(
             try:
                 recs = dict(zip(good, _recognize(rec, [given[i] for i in good], top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
-                if len(good) == 1 or isinstance(e, PluginResultError):  # a broken contract is not about one image
+                if len(good) == 1 or isinstance(e, RecognizerResultError):  # a broken contract is not per image
                     for i in good:
-                        errors[i] = f"{names[i]}: recognizer failed: {type(e).__name__}: {e}"
+                        errors[i] = _recognizer_failed(names[i], e)
                 else:
                     log.info(
                         "%s failed on a batch of %d (%s); retrying one by one", describe_backend(rec), len(good), e
@@ -122,7 +131,7 @@ def iter_read(
                         try:
                             recs[i] = _recognize(rec, [given[i]], top_k)[0]
                         except Exception as e1:
-                            errors[i] = f"{names[i]}: recognizer failed: {type(e1).__name__}: {e1}"
+                            errors[i] = _recognizer_failed(names[i], e1)
         for i, name in enumerate(names):
             if errors[i] is not None:
                 log.debug("%s", errors[i])
@@ -135,8 +144,14 @@ def iter_read(
                 yield OcrResult(file=name, error=f"{name}: corrector failed: {type(e).__name__}: {e}")
 
 
+def _recognizer_failed(name: str, e: Exception) -> str:
+    if isinstance(e, RecognizerResultError):  # already names the recognizer and what it returned
+        return f"{name}: {e}"
+    return f"{name}: recognizer failed: {type(e).__name__}: {e}"
+
+
 def read(
-    images: ImageInput | Sequence[ImageInput],
+    images: ImageInput | Iterable[ImageInput],
     backend: str | Recognizer = "crnn",
     top_k: int = 10,
     correct: bool = True,
@@ -150,7 +165,8 @@ def read(
     ``correct=False`` skips the corrector (``text`` is then the raw best reading, ``address`` None).
     ``scheme="2025"`` returns addresses in the two-level structure in force since 1 July 2025.
     ``tone``, ``case``, ``alternatives``, ``lexicon``: as for `vaddr.correct`.
-    Unreadable images do not raise: their result has ``error`` set.
+    Unreadable images do not raise: their result has ``error`` set (``status="error"``); an image with no line
+    of writing in it gets ``status="no_text"`` and no address. Invalid options raise ValueError / TypeError.
     A thin wrapper: `vaddr.reader.Reader` holds the same options, checked once, for repeated calls.
     """
     return list(iter_read(images, backend, top_k, correct, scheme, threads, **correct_options))

@@ -26,8 +26,8 @@ __all__ = ["MAX_TOP_K", "Reader", "check_options"]
 
 log = logging.getLogger(__name__)
 
-#: More hypotheses than this cost time and memory without changing the result (the corrector uses few).
-MAX_TOP_K = 100
+from vaddr.validation import MAX_TOP_K  # noqa: E402  (one bound for every entry point)
+
 TONES = ("auto", "old", "new")
 CASES = ("title", "upper", "lower", "keep")
 

@@ -30,8 +30,9 @@ output (one record per image, in input order):
         from a list or stdin (tabs, newlines and control characters in names and text are
         backslash-escaped); a failed image has an empty text (alone, it prints nothing)
   json  the OcrResult object, one per line: {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}],
-        "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed}
-        (JSON Schema: `vaddr schema`)
+        "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed,
+        "status": "ok", "no_text" (no line of writing: no address; "note" says why) or "error",
+        "confidence", "char_confidence", "needs_review" (with --accept-above)} (JSON Schema: `vaddr schema`)
   csv   file,text,raw,province,province_code,...,confidence,scheme,note,error with a header row
 
 examples:
@@ -41,7 +42,7 @@ examples:
   vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json
   vaddr-ocr scans/ --json --accept-above 0.95 --report review.html"""
 
-CSV_FIELDS = ["file", "text", "raw", *common.ADDRESS_FIELDS, "needs_review", "error"]
+CSV_FIELDS = ["file", "status", "text", "raw", *common.ADDRESS_FIELDS, "needs_review", "error"]
 
 
 def add_reading_options(p: argparse.ArgumentParser) -> None:
@@ -103,7 +104,11 @@ def write_result(out: common.Output, r: OcrResult, several: bool) -> None:
     elif out.format == "csv":
         row = {"file": common.json_safe(r.file), "text": r.text, "raw": r.raw, "error": r.error or ""}
         row["needs_review"] = r.needs_review
-        out.row({**row, **common.address_row(r.address)})
+        row["status"] = r.status
+        address = common.address_row(r.address)
+        if r.status == "no_text":
+            address["note"] = r.note
+        out.row({**row, **address})
     elif several:
         out.text(f"{common.escape_field(r.file)}\t{common.escape_field(r.text)}")
     elif r.error is None:

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-import math
 from collections.abc import Callable
 from importlib import import_module
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-import numpy as np
-
-from vaddr.ocr_backends.base import Recognition, Recognizer
-from vaddr.types import Hypothesis
+from vaddr.ocr_backends.base import Recognizer
+from vaddr.validation import RecognizerResultError, check_recognitions
 
 __all__ = [
     "GROUP",
@@ -49,9 +46,9 @@ class BackendError(RuntimeError):
     """A registered recognizer could not be loaded or started, or is not a recognizer. Names the plugin."""
 
 
-class PluginResultError(ValueError):
-    """A recognizer returned something that breaks the `Recognizer` contract. Names the recognizer and what it
-    returned, so the plugin's author (not vaddr) is the one the user goes to."""
+#: A recognizer returned something that breaks the `Recognizer` contract (the message names it and what it
+#: returned, so the plugin's author, not vaddr, is the one the user goes to).
+PluginResultError = RecognizerResultError
 
 
 def _registered() -> dict[str, EntryPoint | str]:
@@ -144,50 +141,6 @@ def describe_backend(recognizer: object) -> str:
     return f"recognizer {getattr(recognizer, 'name', '?')!r} ({cls.__module__}.{cls.__qualname__})"
 
 
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def check_results(recognizer: object, results: object, count: int) -> list[Recognition]:
-    """Check what a recognizer returned for ``count`` images against the contract, or raise
-    `PluginResultError` naming the recognizer and what it returned.
-
-    The one place where plugin results are validated (the pipeline calls it after every ``recognize``): a
-    list of exactly ``count`` `Recognition`s, each with a list of `Hypothesis` (finite log-probabilities) and,
-    if given, ``log_probs`` a finite 2-D float array [T, C] with C = len(charset) + 1 (class 0 = CTC blank).
-    """
-    who = describe_backend(recognizer)
-    if not isinstance(results, (list, tuple)):
-        raise PluginResultError(f"{who} returned {type(results).__name__} {_short(results)}; expected a list")
-    if len(results) != count:
-        raise PluginResultError(
-            f"{who} returned {len(results)} results for {count} image{'s' * (count != 1)}; "
-            "expected exactly one Recognition per image, in order"
-        )
-    for i, r in enumerate(results):
-        where = f"{who}, result {i}"
-        if not isinstance(r, Recognition):
-            raise PluginResultError(f"{where}: got {type(r).__name__} {_short(r)}; expected a Recognition")
-        hyps = r.hypotheses
-        if not all(isinstance(h, Hypothesis) for h in hyps):
-            raise PluginResultError(f"{where}: hypotheses must be Hypothesis objects, got {_short(hyps)}")
-        bad = [h.log_prob for h in hyps if not math.isfinite(h.log_prob)]
-        if bad:
-            raise PluginResultError(f"{where}: non-finite log_prob {bad[0]!r}")
-        if r.log_probs is not None:
-            lp = r.log_probs
-            if not isinstance(lp, np.ndarray) or lp.ndim != 2 or lp.dtype.kind != "f":
-                shape = getattr(lp, "shape", None)
-                raise PluginResultError(
-                    f"{where}: log_probs is {type(lp).__name__} shape={shape}; expected a 2-D float array [T, C]"
-                )
-            if r.charset is None or lp.shape[1] != len(r.charset) + 1:
-                n = None if r.charset is None else len(r.charset)
-                raise PluginResultError(
-                    f"{where}: log_probs has shape {lp.shape} but charset has {n} characters; "
-                    "expected [T, len(charset) + 1] with class 0 the CTC blank"
-                )
-            if not np.isfinite(lp).all():
-                raise PluginResultError(f"{where}: log_probs contains NaN or infinity")
-    return list(results)
+#: The plugin result check: one implementation, `vaddr.validation.check_recognitions` (count, types, finite
+#: numbers, the log_probs layout), exposed here under the registry's names.
+check_results = check_recognitions
