@@ -61,3 +61,8 @@ class Address(BaseModel):
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
+    error: str | None = Field(
+        default=None,
+        description="Set (by the batch API) when the input could not be corrected: a missing value (None, NaN), "
+        "an empty line or not a string. The other fields are then empty. None when the line was corrected.",
+    )
