@@ -13,7 +13,6 @@ streaming, memory flat in the number of inputs) with output identical to ``jobs=
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from vaddr.pipeline import CHUNK, OcrResult
 from vaddr.types import Address, Scheme
 
 __all__ = [
+    "OCR_ROW_SCHEMA",
     "ROW_SCHEMA",
     "address_row",
     "correct_batch",
@@ -31,8 +31,11 @@ __all__ = [
     "iter_correct",
     "iter_read_batch",
     "missing_reason",
+    "ocr_row",
     "read_batch",
 ]
+
+MISSING = "missing value"
 
 #: Lines per chunk sent to a worker: ~0.1-0.5 s of work, so pickling costs nothing and progress streams.
 CORRECT_CHUNK = 256
@@ -40,14 +43,19 @@ CORRECT_CHUNK = 256
 
 def missing_reason(value: Any) -> str | None:
     """Why ``value`` is no address line (None, NaN, pandas NA, empty, not a string), or None if it is one."""
+    # One message for every kind of null: None, NaN, pd.NA and pd.NaT stand for the same empty cell, and which
+    # one a reader produces (pandas 2 vs 3, Arrow, Spark) must not change the result.
     if value is None:
-        return "missing value (None)"
+        return MISSING
     if isinstance(value, str):
         return None if value.strip() else "empty line"
-    if isinstance(value, float) and math.isnan(value):
-        return "missing value (NaN)"
     if type(value).__name__ in ("NAType", "NaTType"):  # pandas.NA / pandas.NaT, without importing pandas
-        return f"missing value ({type(value).__name__[:-4]})"
+        return MISSING
+    try:
+        if value != value:  # NaN of any float type (float, numpy.float32...)
+            return MISSING
+    except Exception:  # an object whose comparison does not give a bool
+        pass
     return f"not a string: {type(value).__name__}"
 
 
@@ -115,7 +123,7 @@ def correct_batch(
     Options are those of `vaddr.correct`.
 
         >>> [a.text or a.error for a in correct_batch(["ha noi", None, "da nang"])]
-        ['Hà Nội', 'missing value (None)', 'Đà Nẵng']
+        ['Hà Nội', 'missing value', 'Đà Nẵng']
     """
     return list(
         iter_correct(
@@ -219,6 +227,22 @@ def address_row(a: Address) -> dict[str, Any]:
         "note": a.note,
         "error": a.error,
     }
+
+
+#: `ocr_row` columns: the image, the recognizer's raw best reading, then `ROW_SCHEMA` (``text`` is the raw
+#: reading when the corrector was skipped).
+OCR_ROW_SCHEMA: dict[str, str] = {"file": "str", "raw": "str", **ROW_SCHEMA}
+
+
+def ocr_row(r: OcrResult) -> dict[str, Any]:
+    """One flat row of `OCR_ROW_SCHEMA` for an image's result."""
+    if r.address is not None:
+        row = address_row(r.address)
+    else:
+        row = dict.fromkeys(ROW_SCHEMA)
+        row.update(text=r.text, remainder="", confidence=0.0, note="")
+    row["error"] = r.error
+    return {"file": r.file, "raw": r.raw, **row}
 
 
 def _row(value: Any, **options: Any) -> dict[str, Any]:
