@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from vaddr.corrector import correct
 from vaddr.parallel import ItemError, map_ordered
+from vaddr.review import needs_review
 
 CHUNK = 256  # lines per worker task with --jobs N: ~0.1-0.5 s of work each
 
@@ -59,15 +60,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default 1; 0 = all cores); output is the same, in the same order",
     )
+    ap.add_argument(
+        "--accept-above",
+        type=float,
+        metavar="P",
+        help="with --json, add needs_review: true when the line's confidence is below P",
+    )
     return ap
 
 
-def render(line: str, *, as_json: bool, scheme: str, tone: str, case: str, alternatives: int) -> tuple[str, bool]:
+def render(
+    line: str,
+    *,
+    as_json: bool,
+    scheme: str,
+    tone: str,
+    case: str,
+    alternatives: int,
+    accept_above: float | None = None,
+) -> tuple[str, bool]:
     """The output line for one input line and whether it failed; run in the workers with --jobs."""
     if not line.strip():
         return (json.dumps({"input": line, "error": "empty line"}, ensure_ascii=False) if as_json else ""), True
     result = correct(line, scheme=scheme, tone=tone, case=case, alternatives=max(0, alternatives))  # type: ignore[arg-type]
-    return (json.dumps(result.model_dump(), ensure_ascii=False) if as_json else result.text), False
+    if not as_json:
+        return result.text, False
+    out = result.model_dump()
+    if accept_above is not None:
+        out["needs_review"] = needs_review(result.confidence, accept_above)
+    return json.dumps(out, ensure_ascii=False), False
 
 
 def _lines(args: argparse.Namespace) -> Iterator[str]:
@@ -87,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 0:
         build_parser().error("--jobs must be 0 (all cores) or more")
     fn = functools.partial(
-        render, as_json=args.json, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=args.alternatives
+        render,
+        as_json=args.json,
+        scheme=args.scheme,
+        tone=args.tone,
+        case=args.case,
+        alternatives=args.alternatives,
+        accept_above=args.accept_above,
     )
     # One line at a time with one job, so an interactive pipe gets each answer at once; chunks with more.
     chunk = 1 if args.jobs == 1 else CHUNK
