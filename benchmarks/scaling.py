@@ -5,10 +5,17 @@
 For each number of workers N it times the two commands end to end, as a user runs them (process start, model
 and gazetteer loading included): ``vaddr-correct --jobs N`` on a file of address lines and ``vaddr-ocr --jobs
 N --json`` on a folder of line images, checks that the output is byte-identical to N=1, and prints
-throughput, speed-up over N=1, the peak memory (RSS) of a worker measured inside the workers, and the cost
-per million lines / images in CPU-hours: N cores held for the wall time (what a cloud bill charges; start-up
-included, so long runs cost a little less). Inputs: the real Kalapa lines and images from
-../shared when present, else lines built from the gazetteer and images drawn from the bundled sample.
+throughput and speed-up over N=1. Then the same work through the library (`jobs=N`, `map_ordered`) with the
+CPU time measured inside the workers: CPU seconds, items per CPU-second (flat across N = no parallel
+overhead), the peak memory (RSS) of a worker, and the cost per million lines / images in CPU-hours: N cores
+held for the command's wall time (core-h/M, what a cloud bill charges, start-up included) and the CPU time
+used (CPU-h/M).
+
+On a shared machine the wall-clock speed-up says little: Linux's autogroup scheduler gives each session an
+equal share of the CPUs however many processes it runs, so with other busy sessions a second worker adds no
+CPU. The load average is printed before and after; items per CPU-second shows the parallel overhead.
+Inputs: the real Kalapa lines and images from ../shared when present, else lines built from the gazetteer
+and images drawn from the bundled sample.
 
 More cores: pass ``--workers 1,2,4,8`` on a bigger machine; the work is split in independent chunks, so the
 throughput grows with N until the parent (reading input, writing output) becomes the bottleneck. For more
@@ -46,29 +53,42 @@ def time_command(cmd: list[str], stdin: Path | None) -> tuple[float, bytes]:
     return wall, proc.stdout
 
 
-def _rss_probe_correct(lines: list[str]) -> list[tuple[int, int]]:
+def _probe_correct(lines: list[str]) -> list[tuple[int, int, float]]:
+    """The real work on one chunk, plus (pid, peak RSS KiB, CPU seconds of this chunk per item) per item."""
     from vaddr.batch import correct_value
 
+    t0 = time.process_time()
     for line in lines:
         correct_value(line)
+    cpu = time.process_time() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return [(os.getpid(), rss)] * len(lines)
+    return [(os.getpid(), rss, cpu / len(lines))] * len(lines)
 
 
-def _rss_probe_read(images: list[Path]) -> list[tuple[int, int]]:
+def _probe_read(images: list[Path]) -> list[tuple[int, int, float]]:
     from vaddr.pipeline import read, recognizer
 
+    t0 = time.process_time()
     read(images, recognizer("crnn", 1))
+    cpu = time.process_time() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return [(os.getpid(), rss)] * len(images)
+    return [(os.getpid(), rss, cpu / len(images))] * len(images)
 
 
-def worker_rss_mib(fn, items: list, jobs: int, chunk: int) -> float:
-    """Peak RSS (MiB) of the largest worker after doing real work."""
+def library_run(fn, items: list, jobs: int, chunk: int) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (work in the workers, + this process with jobs > 1) and the largest worker's
+    peak RSS (MiB) of one library-level run (`vaddr.parallel.map_ordered`, as `jobs=` uses it)."""
     peaks: dict[int, int] = {}
-    for pid, rss in map_ordered(fn, items, jobs=jobs, chunk_size=chunk, batched=True):
+    cpu = 0.0
+    main0 = time.process_time()
+    t0 = time.perf_counter()
+    for pid, rss, item_cpu in map_ordered(fn, items, jobs=jobs, chunk_size=chunk, batched=True):
         peaks[pid] = max(peaks.get(pid, 0), rss)
-    return max(peaks.values()) / 1024
+        cpu += item_cpu
+    wall = time.perf_counter() - t0
+    if jobs > 1:
+        cpu += time.process_time() - main0
+    return wall, cpu, max(peaks.values()) / 1024
 
 
 def main() -> None:
@@ -100,8 +120,8 @@ def main() -> None:
         for unit, name, cmd, stdin, n in suites:
             print(f"\n{name}: {n} {unit}")
             print(
-                f"{'workers':>7} {'wall s':>8} {unit + '/s':>10} {'speed-up':>8} {'CPU s':>8} {'worker MiB':>10} "
-                f"{'core-h/M':>9} {'CPU-h/M':>8}  identical"
+                f"{'workers':>7} {'wall s':>8} {unit + '/s':>10} {'speed-up':>8} {'identical':>9} | "
+                f"{'lib wall':>8} {'CPU s':>7} {unit + '/CPU-s':>13} {'worker MiB':>10} {'core-h/M':>8} {'CPU-h/M':>8}"
             )
             base_rate, base_out = None, None
             for k in workers:
@@ -115,13 +135,14 @@ def main() -> None:
                 base_rate = base_rate or rate
                 base_out = base_out if base_out is not None else out
                 if unit == "lines":
-                    rss = worker_rss_mib(_rss_probe_correct, lines[:2000], max(1, k), 250)
+                    lwall, cpu, rss = library_run(_probe_correct, lines, k, 256)
                 else:
-                    rss = worker_rss_mib(_rss_probe_read, images[:64], max(1, k), 32)
+                    lwall, cpu, rss = library_run(_probe_read, images, k, 32)
                 core_h = k * wall / n * 1e6 / 3600
+                cpu_h = cpu / n * 1e6 / 3600
                 print(
-                    f"{k:>7} {wall:>8.2f} {rate:>10.1f} {rate / base_rate:>7.2f}x {rss:>10.0f} "
-                    f"{core_h:>8.2f}  {out == base_out}"
+                    f"{k:>7} {wall:>8.2f} {rate:>10.1f} {rate / base_rate:>7.2f}x {str(out == base_out):>9} | "
+                    f"{lwall:>8.2f} {cpu:>7.1f} {n / cpu:>13.1f} {rss:>10.0f} {core_h:>8.2f} {cpu_h:>8.2f}"
                 )
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
