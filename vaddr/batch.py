@@ -229,9 +229,9 @@ def address_row(a: Address) -> dict[str, Any]:
     }
 
 
-#: `ocr_row` columns: the image, the recognizer's raw best reading, then `ROW_SCHEMA` (``text`` is the raw
-#: reading when the corrector was skipped).
-OCR_ROW_SCHEMA: dict[str, str] = {"file": "str", "raw": "str", **ROW_SCHEMA}
+#: `ocr_row` columns: the image, its status (ok / no_text / error), the recognizer's raw best reading, then
+#: `ROW_SCHEMA` (``text`` is the raw reading when the corrector was skipped).
+OCR_ROW_SCHEMA: dict[str, str] = {"file": "str", "status": "str", "raw": "str", **ROW_SCHEMA}
 
 
 def ocr_row(r: OcrResult) -> dict[str, Any]:
@@ -240,9 +240,9 @@ def ocr_row(r: OcrResult) -> dict[str, Any]:
         row = address_row(r.address)
     else:
         row = dict.fromkeys(ROW_SCHEMA)
-        row.update(text=r.text, remainder="", confidence=0.0, note="")
+        row.update(text=r.text, remainder="", confidence=0.0, note=getattr(r, "note", ""))
     row["error"] = r.error
-    return {"file": r.file, "raw": r.raw, **row}
+    return {"file": r.file, "status": getattr(r, "status", "error" if r.error else "ok"), "raw": r.raw, **row}
 
 
 def _row(value: Any, **options: Any) -> dict[str, Any]:
