@@ -74,6 +74,13 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="*", metavar="IMAGE|DIR|-|@FILE", help="line images, folders of them, lists")
     add_reading_options(p)
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes, each loading the model once (default 1; 0 = all cores); same output, same order",
+    )
     p.add_argument("--raw", action="store_true", help="skip the corrector: print what the recognizer read")
     add_correct_options(p)  # includes --accept-above
     p.add_argument("--report", metavar="HTML", help="also write a self-contained review page, least confident first")
@@ -144,7 +151,23 @@ def make_reader(args: argparse.Namespace) -> Any:
 def read_results(args: argparse.Namespace, reader: Any, files: Iterable[Path]) -> Iterator[OcrResult]:
     """The results for ``files``, in input order, one per file: the one place to change how they are made
     (e.g. a parallel map over worker processes) without touching the output loop."""
-    return iter(reader.iter_read(files))
+    if args.jobs == 1:
+        return iter(reader.iter_read(files))
+    from vaddr.batch import iter_read_batch
+
+    return iter_read_batch(
+        files,
+        backend=args.backend,
+        top_k=reader.top_k,
+        correct=reader.correct,
+        scheme=reader.scheme,
+        threads=reader.threads,
+        jobs=args.jobs,
+        tone=reader.tone,
+        case=reader.case,
+        alternatives=reader.alternatives,
+        lexicon=reader.lexicon,
+    )
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
@@ -183,6 +206,8 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             if len(empty) == len(source):
                 raise common.UsageError("no image files found in " + ", ".join(map(common.escape_field, args.inputs)))
             total = len(source)
+        if args.jobs < 0:
+            raise common.UsageError("--jobs must be 0 (all cores) or more")
         reader = make_reader(args)
         out = common.Output(args.output, args.format, CSV_FIELDS)
         kept: list[OcrResult] = []  # for --report
