@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from vaddr.ocr_backends import ImageError, ImageInput, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
+from vaddr.ocr_backends.lines import recognize_lines
 from vaddr.types import Address, Hypothesis, Scheme
 
 __all__ = ["OcrResult", "read", "iter_read", "recognizer"]
@@ -96,14 +97,15 @@ def iter_read(
         recs: dict[int, Recognition] = {}
         if good:
             try:
-                recs = dict(zip(good, rec.recognize([loaded[i] for i in good], top_k=top_k), strict=True))
+                # an image holding several lines is read line by line and joined (vaddr.ocr_backends.lines)
+                recs = dict(zip(good, recognize_lines(rec, [loaded[i] for i in good], top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
                 if len(good) == 1:
                     errors[good[0]] = f"{names[good[0]]}: recognizer failed: {type(e).__name__}: {e}"
                 else:
                     for i in good:
                         try:
-                            recs[i] = rec.recognize([loaded[i]], top_k=top_k)[0]
+                            recs[i] = recognize_lines(rec, [loaded[i]], top_k)[0]
                         except Exception as e1:
                             errors[i] = f"{names[i]}: recognizer failed: {type(e1).__name__}: {e1}"
         for i, name in enumerate(names):
