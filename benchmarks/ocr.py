@@ -115,9 +115,9 @@ def accuracy(name: str, hyps: list[list], labels: list[str], correct: Callable |
         )
 
 
-def synth_set(limit: int) -> tuple[list[np.ndarray], list[str]]:
+def synth_set(limit: int, folder: Path = SYNTH_VAL) -> tuple[list[np.ndarray], list[str]]:
     prepared, labels = [], []
-    for shard in sorted(SYNTH_VAL.glob("shard_*.npz")):
+    for shard in sorted(folder.glob("shard_*.npz")):
         z = np.load(shard)
         h = int(z["height"])
         pix = z["pixels"]
@@ -150,6 +150,7 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=10)
     ap.add_argument("--latency-lines", type=int, default=100)
     ap.add_argument("--synth-limit", type=int, default=500)
+    ap.add_argument("--synth-val", type=Path, default=SYNTH_VAL, help="rendered validation shards (training.render)")
     ap.add_argument("--no-correct", action="store_true", help="skip the corrector (raw numbers only)")
     a = ap.parse_args()
 
@@ -174,15 +175,15 @@ def main() -> None:
         print("latency: skipped (no ../shared/data/kalapa_real and no bundled sample)")
 
     print("accuracy:")
-    if any(SYNTH_VAL.glob("shard_*.npz")):
-        prepared, labels = synth_set(a.synth_limit)
+    if any(a.synth_val.glob("shard_*.npz")):
+        prepared, labels = synth_set(a.synth_limit, a.synth_val)
         t0 = time.perf_counter()
         hyps = decode_all(rec, prepared, a.beam)
         dt = time.perf_counter() - t0
         accuracy("synthetic held-out", hyps, labels, correct)
         print(f"  ({dt / len(labels) * 1000:.1f} ms/line batched model + beam)")
     else:
-        print(f"  synthetic held-out: skipped ({SYNTH_VAL} has no shards; training renders them)")
+        print(f"  synthetic held-out: skipped ({a.synth_val} has no shards; training renders them)")
     if real:
         prepared = [preprocess.prepare(load_gray(f)) for f, _ in real]
         hyps = decode_all(rec, prepared, a.beam)
