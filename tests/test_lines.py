@@ -120,3 +120,10 @@ def test_real_stacked_lines_read_like_one_by_one(n: int) -> None:
         total += n
     assert found >= 0.95 * len(groups)
     assert (one_ok - split_ok) / total <= 0.05, (split_ok, one_ok, total)
+
+
+def test_join_leaves_out_lines_without_writing() -> None:
+    a = Recognition(hypotheses=[Hypothesis(text="Hà Nội", log_prob=-1.0)])
+    blank = Recognition(hypotheses=[Hypothesis(text="", log_prob=0.0)], no_text="no ink")
+    assert join([a, blank]).best.text == "Hà Nội"
+    assert join([blank, blank]).no_text == "no ink"

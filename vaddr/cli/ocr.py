@@ -14,7 +14,9 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
+from vaddr import review
 from vaddr.pipeline import OcrResult, expand_inputs, iter_read
+from vaddr.report import write_report
 
 EPILOG = """\
 output:
@@ -22,8 +24,10 @@ output:
   --json:  one JSON object per image (JSON lines), in input order:
            {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}...] best first,
             "province", "district", "ward": {name, type, code, text, score} or null,
-            "remainder", "confidence", "scheme"}
-           and {"file", "error"} for an image that could not be read.
+            "remainder", "confidence", "scheme", "remainder_confidence", "char_confidence",
+            "needs_review" (with --accept-above)}; unit objects also carry "confidence"
+           and {"file", "error"} for an image that could not be read;
+           "status": "no_text" and "note" (why) for an image with no line of writing (no address).
 
 exit status: 0 all images read, 1 some image failed (the others are still printed), 2 usage error.
 
@@ -31,6 +35,7 @@ examples:
   vaddr-ocr line.jpg
   vaddr-ocr scans/ --json > out.jsonl
   vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json
+  vaddr-ocr scans/ --json --accept-above 0.95 --report review.html
 """
 
 
@@ -61,10 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="legacy: 3 levels (province/district/ward, before 2025-07-01); 2025: 2 levels (province/ward)",
     )
     p.add_argument("--threads", type=int, default=1, metavar="N", help="inference threads (default 1)")
+    p.add_argument("--report", metavar="HTML", help="also write a self-contained review page, least confident first")
+    p.add_argument(
+        "--accept-above",
+        type=float,
+        metavar="P",
+        help="mark each result needs_review when its confidence is below P (JSON field needs_review)",
+    )
     return p
 
 
-UNIT_FIELDS = {"name", "type", "code", "text", "score"}
+UNIT_FIELDS = {"name", "type", "code", "text", "score", "confidence"}
 
 
 def result_json(r: OcrResult) -> dict[str, Any]:
@@ -77,6 +89,8 @@ def result_json(r: OcrResult) -> dict[str, Any]:
         "raw": r.raw,
         "hypotheses": [h.model_dump(mode="json") for h in r.hypotheses],
     }
+    if r.status == "no_text":  # no line of writing found: no address fields
+        out["status"], out["note"] = r.status, r.note
     a = r.address
     if a is not None:
         for level in ("province", "district", "ward"):
@@ -85,6 +99,10 @@ def result_json(r: OcrResult) -> dict[str, Any]:
         out["remainder"] = a.remainder
         out["confidence"] = a.confidence
         out["scheme"] = a.scheme
+        out["remainder_confidence"] = a.remainder_confidence
+        out["char_confidence"] = a.char_confidence
+    if r.needs_review is not None:
+        out["needs_review"] = r.needs_review
     return out
 
 
@@ -118,10 +136,14 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.top_k < 1:
-        parser.error("--top-k must be at least 1")
+    from vaddr.validation import MAX_TOP_K
+
+    if not 1 <= args.top_k <= MAX_TOP_K:
+        parser.error(f"--top-k must be from 1 to {MAX_TOP_K}")
     if args.threads < 1:
         parser.error("--threads must be at least 1")
+    if args.accept_above is not None and not 0.0 <= args.accept_above <= 1.0:
+        parser.error("--accept-above must be between 0 and 1")
     from vaddr.ocr_backends import UnknownBackendError, get
 
     files = expand_inputs(args.inputs)
@@ -138,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = 0
     try:
         results = iter_read(files, recognizer, args.top_k, correct=not args.raw, scheme=args.scheme)
+        kept: list[OcrResult] = []
         for done, r in enumerate(results, 1):
+            r = review.mark(r, args.accept_above)
+            if args.report:
+                kept.append(r)
             if r.error is not None:
                 failed += 1
                 if progress.tty:
@@ -152,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out.write(r.text + "\n")
             out.flush()
             progress.update(done, failed)
+        if args.report:
+            write_report(kept, args.report)
     except KeyboardInterrupt:
         err.write("\nvaddr-ocr: interrupted\n")
         return 130

@@ -122,7 +122,14 @@ def _separator(charset: Sequence[str], classes: int) -> np.ndarray | None:
 
 def join(parts: Sequence[Recognition], top_k: int = 10) -> Recognition:
     """Lines of one image, top to bottom, as one reading: the best combinations of their hypotheses
-    (log-probabilities added), and their posteriors end to end with a space between."""
+    (log-probabilities added), and their posteriors end to end with a space between. A line the
+    recognizer found no writing in (``no_text``) is left out; if that is every line, so is the image."""
+    if len(parts) == 1:
+        return parts[0]
+    texts = [p for p in parts if p.no_text is None]
+    if not texts:
+        return parts[0]
+    parts = texts
     if len(parts) == 1:
         return parts[0]
     beams: list[tuple[str, float]] = [("", 0.0)]
