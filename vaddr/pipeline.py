@@ -137,7 +137,9 @@ def iter_read(
         if good:
             try:
                 # an image holding several lines is read line by line and joined (vaddr.ocr_backends.lines)
-                results = check_recognitions(rec, recognize_lines(rec, [loaded[i] for i in good], top_k), len(good))
+                results = recognize_lines(
+                    rec, [loaded[i] for i in good], top_k, functools.partial(check_recognitions, rec)
+                )
                 recs = dict(zip(good, results, strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
                 if len(good) == 1 or isinstance(e, RecognizerResultError):  # a broken contract is not per image
@@ -146,7 +148,9 @@ def iter_read(
                 else:
                     for i in good:
                         try:
-                            recs[i] = check_recognitions(rec, recognize_lines(rec, [loaded[i]], top_k), 1)[0]
+                            recs[i] = recognize_lines(
+                                rec, [loaded[i]], top_k, functools.partial(check_recognitions, rec)
+                            )[0]
                         except Exception as e1:
                             errors[i] = _recognizer_failed(names[i], e1)
         for i, name in enumerate(names):

@@ -18,7 +18,7 @@ image without writing comes back as one "line" for the caller's no-text decision
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -34,6 +34,10 @@ MIN_HEIGHT_SHARE = 0.45
 MIN_MASS_SHARE = 0.12
 #: Rows count as inside a band when their (smoothed) writing count exceeds this share of the peak row.
 ROW_SHARE = 0.1
+#: Two lines are separated by at least this share of their mean height of (near) empty rows: real lines
+#: stacked as on a form leave 0.82 of it (median; 1st percentile 0.29, minimum 0.18 over 444 pairs of
+#: real lines), dense scribbles or hatching much less (0.05-0.15), so they stay one image.
+MIN_GAP_SHARE = 0.2
 
 
 def _writing_rows(gray: np.ndarray) -> np.ndarray:
@@ -92,6 +96,13 @@ def split_lines(gray: np.ndarray) -> list[tuple[int, int]]:
         j = i - 1 if up <= down else i + 1
         bands[j] = [min(bands[j][0], a), max(bands[j][1], b)]
         bands.pop(i)
+    k = 1
+    while k < len(bands):  # bands too close together are one block of writing, not lines
+        (a0, b0), (a1, b1) = bands[k - 1], bands[k]
+        if a1 - b0 < MIN_GAP_SHARE * ((b0 - a0) + (b1 - a1)) / 2:
+            bands[k - 1 : k + 1] = [[a0, b1]]
+        else:
+            k += 1
     if len(bands) <= 1:
         return [(0, h)]
     cuts = [0]
@@ -154,11 +165,22 @@ def join(parts: Sequence[Recognition], top_k: int = 10) -> Recognition:
     return Recognition(hypotheses=hypotheses, log_probs=log_probs, charset=charset if log_probs is not None else None)
 
 
-def recognize_lines(rec: Recognizer, grays: Sequence[np.ndarray], top_k: int = 10) -> list[Recognition]:
-    """Like ``rec.recognize(grays)``, but an image with several lines is read line by line and joined."""
+def recognize_lines(
+    rec: Recognizer,
+    grays: Sequence[np.ndarray],
+    top_k: int = 10,
+    check: Callable[[object, int], list[Recognition]] | None = None,
+) -> list[Recognition]:
+    """Like ``rec.recognize(grays)``, but an image with several lines is read line by line and joined.
+
+    ``check(results, n)`` validates what the recognizer returned for the ``n`` line images it was given
+    (the pipeline passes ``vaddr.validation.check_recognitions``) before anything is joined.
+    """
     pieces = [line_images(g) for g in grays]
     flat = [p for ps in pieces for p in ps]
     results = rec.recognize(flat, top_k=top_k) if flat else []
+    if check is not None:
+        results = check(results, len(flat))
     out, k = [], 0
     for ps in pieces:
         out.append(join(results[k : k + len(ps)], top_k))
