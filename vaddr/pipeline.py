@@ -92,18 +92,19 @@ def iter_read(
             except TypeError as e:
                 loaded.append(None)
                 errors.append(f"{name}: {e}")
-        good = [i for i, g in enumerate(loaded) if g is not None]
+        decoded = {i: g for i, g in enumerate(loaded) if g is not None}
+        good = list(decoded)
         recs: dict[int, Recognition] = {}
         if good:
             try:
-                recs = dict(zip(good, rec.recognize([loaded[i] for i in good], top_k=top_k), strict=True))
+                recs = dict(zip(good, rec.recognize(list(decoded.values()), top_k=top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
                 if len(good) == 1:
                     errors[good[0]] = f"{names[good[0]]}: recognizer failed: {type(e).__name__}: {e}"
                 else:
                     for i in good:
                         try:
-                            recs[i] = rec.recognize([loaded[i]], top_k=top_k)[0]
+                            recs[i] = rec.recognize([decoded[i]], top_k=top_k)[0]
                         except Exception as e1:
                             errors[i] = f"{names[i]}: recognizer failed: {type(e1).__name__}: {e1}"
         for i, name in enumerate(names):

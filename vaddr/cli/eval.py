@@ -18,7 +18,10 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from vaddr.corrector import correct
 from vaddr.metrics import summarize
@@ -105,7 +108,7 @@ def _greedy_text(rec: Recognition) -> str:
     return rec.best.text
 
 
-def _timed(fn, items) -> tuple[list[str], float]:
+def _timed(fn: Callable[[Any], str], items: Sequence[Any]) -> tuple[list[str], float]:
     out, times = [], []
     for item in items:
         t0 = time.perf_counter()
@@ -164,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["ablation"] = {}
         for kk in (1, 5, 10, 20):
             for lex in (False, True):
-                preds, ms = _timed(lambda r, kk=kk, lex=lex: topk(r, kk, lex), recs)
+                preds, ms = _timed(partial(topk, k=kk, lexicon=lex), recs)
                 summary["ablation"][f"k={kk} lexicon={'on' if lex else 'off'}"] = {**summarize(preds, labels), "ms": ms}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from .text import fold, squeeze
 
@@ -72,6 +72,15 @@ def _key(tok: str) -> str:
     return fold(tok).strip(_PUNCT_EDGES)
 
 
+def _levels(text: str) -> tuple[Level, ...]:
+    """The levels column of a type row ("province,district"), checked: a typo in the table fails loudly."""
+    out = tuple(text.split(","))
+    unknown = set(out) - set(get_args(Level))
+    if unknown:
+        raise ValueError(f"abbreviations.tsv: unknown level(s) {sorted(unknown)}")
+    return cast("tuple[Level, ...]", out)
+
+
 @cache
 def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level, ...]], int]:
     index: dict[tuple[str, ...], list[_Row]] = {}
@@ -84,7 +93,7 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
         kind, canonical, info, variants = line.split("\t")
         if kind == "type":
             lv = info.partition(":")[0]  # after the colon: the output abbreviation (no runtime reader)
-            levels[canonical] = tuple(lv.split(","))  # type: ignore[assignment]
+            levels[canonical] = _levels(lv)
         canon_fold = fold(canonical.lower())
         spelled = [] if kind == "name" else [canonical.lower()]
         for v in [*spelled, *variants.split(",")]:
@@ -94,6 +103,7 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
             fv = fold(v)
             # Marks are checked only on spelled-out forms (fold == canonical fold): there a differently marked
             # token is a different word (Xá vs Xã, Tô vs Tổ). Marks on abbreviations (T/phố) are free.
+            ref: tuple[str, ...]
             if fv != canon_fold:
                 ref = ()
             elif fv != v:

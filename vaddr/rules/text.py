@@ -93,7 +93,7 @@ def _build_tables() -> tuple[
 _STRIP, _FOLD_BASE, _UNTONE, _TONED, _COMPOSE = _build_tables()
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """str.translate table for fold(): strip marks + lowercase, filled lazily per code point, 1 -> 1 char."""
 
     def __missing__(self, cp: int) -> str:
