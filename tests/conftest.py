@@ -6,10 +6,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-#: Reference data beside the checkout (../shared); tests that need it skip when it is absent.
-SHARED = ROOT.parent / "shared"
-
 
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -18,11 +14,3 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import tiny_model
 
     return tiny_model.build(tmp_path_factory.mktemp("model") / "tiny.onnx")
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """../shared, or a skip when this checkout has none."""
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent")
-    return SHARED
