@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer
-from vaddr.corrector import matcher, render, rescore, weights
+from vaddr.corrector import calibration, matcher, render, rescore, weights
 from vaddr.corrector.index import squeeze
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
@@ -283,8 +283,9 @@ def correct(
         district=units.get("district"),
         ward=units.get("ward"),
     )
+    result = calibration.calibrate(result, data, hyps, scored)
     if scheme == "2025" and parsed_as == "legacy":
-        return convert(result, tone=tone_used, case=case)
+        return calibration.carry(result, convert(result, tone=tone_used, case=case))
     return result
 
 
