@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from vaddr import gazetteer
+from vaddr import gazetteer, validation
 from vaddr.corrector import calibration, matcher, render, rescore, weights
+from vaddr.corrector.explained import explained
 from vaddr.corrector.index import squeeze
+from vaddr.corrector.spans import to_input
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
@@ -28,26 +30,43 @@ TIE_2025 = -0.5  # most forms predate the reform: the legacy reading wins ties
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
-    """Accept a string, (text, log_prob) pairs, Hypothesis objects or anything with `.hypotheses`."""
+    """Accept a string, (text, log_prob) pairs, Hypothesis objects or anything with `.hypotheses`; checked and
+    sanitised at this boundary (`vaddr.validation`: finite log-probabilities, bounded length and count, control
+    and bidi characters removed)."""
     if isinstance(data, str):
-        return [Hypothesis(text=data, log_prob=0.0)]
-    if hasattr(data, "hypotheses"):
+        data = [data]
+    elif hasattr(data, "hypotheses"):
         data = data.hypotheses
-    if isinstance(data, bytes) or not isinstance(data, Iterable):
+    if isinstance(data, (bytes, bytearray)) or not isinstance(data, Iterable):
         raise TypeError(f"correct() takes a str or a list of (text, log_prob) hypotheses, not {type(data).__name__}")
     out: list[Hypothesis] = []
-    for item in data:
+    for item in validation.check_hypothesis_list(data):
         if isinstance(item, Hypothesis):
-            out.append(item)
+            text, log_prob = item.text, item.log_prob
         elif isinstance(item, str):
-            out.append(Hypothesis(text=item, log_prob=0.0))
+            text, log_prob = item, 0.0
         elif isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str):
-            out.append(Hypothesis(text=item[0], log_prob=float(item[1])))
+            text, log_prob = item
         else:
             raise TypeError(f"a hypothesis must be a str, a (text, log_prob) pair or a Hypothesis, not {item!r}")
+        if len(out) == validation.MAX_HYPOTHESES:
+            raise ValueError(f"correct() takes at most {validation.MAX_HYPOTHESES} hypotheses per line")
+        validation.check_text_length(text)
+        log_prob = validation.check_log_prob(log_prob, f"log_prob of hypothesis {text!r}")
+        clean = validation.clean_text(text)
+        if isinstance(item, Hypothesis) and clean == text and log_prob == item.log_prob:
+            out.append(item)
+        else:
+            out.append(Hypothesis(text=clean, log_prob=log_prob))
     if not out:
         raise ValueError("correct() got an empty list of hypotheses")
     return out
+
+
+def _check_options(scheme: object, tone: object, case: object) -> None:
+    validation.check_choice("scheme", scheme, validation.SCHEMES)
+    validation.check_choice("tone", tone, validation.TONES)
+    validation.check_choice("case", case, validation.CASES)
 
 
 def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
@@ -76,11 +95,13 @@ def _readings(line: matcher.Prepared, scheme: Scheme, limit: int) -> list[tuple[
 
 def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse, str]:
     """The best parse of one text in either structure, with the same preference as `correct()`."""
-    (structure, parses, _), *others = _readings(line, scheme, limit=1)
-    best = parses[0]
+    (structure, parses, _), *others = _readings(line, scheme, limit=2)
+    empty = matcher.Parse(float("-inf"), ())
+    best = next((p for p in parses if explained(line, p)), empty)
     for sch, other, tie in others:  # the first reading wins ties
-        if other[0].score + tie > best.score:
-            structure, best = sch, other[0]
+        cand = next((p for p in other if explained(line, p)), empty)
+        if cand.score + tie > best.score:
+            structure, best = sch, cand
     return best, structure
 
 
@@ -126,6 +147,15 @@ def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
             unknown += 1
         i = j + 1
     return unknown
+
+
+def _as_written(
+    hyp: Hypothesis, scheme: Scheme
+) -> list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]]:  # noqa: E501
+    """The reading with no unit: what `correct()` falls back to when every parse would cut or drop a word."""
+    line = matcher.prepare(hyp.text)
+    sch = "2025" if scheme == "2025" else "legacy"
+    return [(0.0, line, matcher.Parse(0.0, ()), hyp, sch)]
 
 
 def _confidence(parse: matcher.Parse) -> float:
@@ -205,6 +235,9 @@ def correct(
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
     """
+    _check_options(scheme, tone, case)
+    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 100:
+        raise ValueError(f"alternatives={alternatives!r} is not an int from 0 to 100")
     hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
@@ -221,6 +254,9 @@ def correct(
                 )
                 scored.append((score, line, p, hyp, sch))
     scored.sort(key=lambda t: -t[0])
+    # A unit may rewrite the words it was matched on, never cut or drop others (explained.py); when no parse
+    # passes, the best hypothesis is returned as written, with no unit.
+    scored = [s for s in scored if explained(s[1], s[2])] or _as_written(hyps[0], scheme)
     _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
         tone_used = tone_style(line.text) or "old"
@@ -252,6 +288,11 @@ def correct(
         _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
         for m, t in zip(best.matches, unit_texts, strict=True)
     }
+    if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
+        for key, u in units.items():
+            if u.span is not None:
+                span = to_input(hyps[0].text, line.text, u.span) if hyp is hyps[0] else None
+                units[key] = u.model_copy(update={"span": span})
     _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:
@@ -292,6 +333,11 @@ def correct(
 def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOption = "title") -> Address:
     """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025."""
     from vaddr.corrector.convert import to_2025
+
+    validation.check_choice("tone", tone, validation.TONES)
+    validation.check_choice("case", case, validation.CASES)
+    if not isinstance(address, (Address, str)):
+        raise TypeError(f"convert() takes an Address or a str, not {type(address).__name__}")
 
     if isinstance(address, str):
         address = correct(address, tone=tone, case=case)
