@@ -32,6 +32,12 @@ def test_examples_found() -> None:
 
 @pytest.mark.parametrize("name", MODULES)
 def test_doctest(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as e:  # an optional integration whose extra is not installed (CI installs them)
+        if e.name is None or e.name.split(".")[0] == "vaddr":
+            raise
+        pytest.skip(f"{name} needs {e.name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
