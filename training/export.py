@@ -26,9 +26,9 @@ import torch
 
 from training.charset import CHARSET, NUM_CLASSES, decode_greedy
 from training.common import CACHE, MODEL_PATH, ROOT, preprocess
-from training.metrics import summarize
 from training.model import CRNN
 from training.train import LineSet, load_real, load_shards, make_batch
+from vaddr.metrics import summarize
 
 CHECKPOINT = ROOT / "training" / "checkpoint.pt"
 

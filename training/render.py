@@ -30,6 +30,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
+from training import shards
 from training.common import CACHE, preprocess
 from training.fonts import FONT_DIR, FontFamily, load_families
 from training.text_sampler import sample_line
@@ -339,18 +340,7 @@ def _shard(args: tuple[int, int, str]) -> str:
         t, x = make_sample(s)
         labels.append(t)
         images.append(x)
-    widths = np.array([x.shape[1] for x in images], np.int32)
-    path = Path(out) / f"shard_{start:09d}.npz"
-    tmp = path.with_name(f"tmp_{path.name}")  # renamed when complete: a stopped run leaves no torn shard
-    np.savez(
-        tmp,
-        pixels=np.concatenate([x.ravel() for x in images]),
-        widths=widths,
-        labels=np.array(labels),
-        height=preprocess.HEIGHT,
-    )
-    tmp.replace(path)
-    return str(path)
+    return str(shards.write(Path(out) / f"shard_{start:09d}.npz", images, labels, preprocess.HEIGHT))
 
 
 def generate(

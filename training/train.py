@@ -37,10 +37,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from training import shards
 from training.charset import CHARSET, NUM_CLASSES, decode_greedy, encode
 from training.common import CACHE, RUNS, preprocess
-from training.metrics import summarize
 from training.model import CRNN
+from vaddr.metrics import summarize
 
 STRIDE = 4
 
@@ -56,26 +57,9 @@ class LineSet:
         return len(self.labels)
 
 
-def _split(pixels: np.ndarray, widths: np.ndarray, height: int) -> list[np.ndarray]:
-    out, off = [], 0
-    for w in widths:
-        n = int(height * w)
-        out.append(pixels[off : off + n].reshape(height, int(w)))
-        off += n
-    return out
-
-
 def load_shards(folder: Path, limit: int | None = None) -> LineSet:
-    """All ``shard_*.npz`` of a rendered folder (see ``training.render``)."""
-    images: list[np.ndarray] = []
-    labels: list[str] = []
-    for p in sorted(folder.glob("shard_*.npz")):
-        z = np.load(p)
-        images += _split(z["pixels"], z["widths"], int(z["height"]))
-        labels += [str(s) for s in z["labels"]]
-        if limit and len(labels) >= limit:
-            break
-    return LineSet(images[:limit], labels[:limit]) if limit else LineSet(images, labels)
+    """All ``shard_*.npz`` of a rendered folder (see ``training.render``), the first ``limit`` lines if given."""
+    return LineSet(*shards.read_folder(folder, limit))
 
 
 def load_real(path: Path, val_writers: tuple[str, ...] | None = None) -> tuple[LineSet, LineSet]:
@@ -86,7 +70,7 @@ def load_real(path: Path, val_writers: tuple[str, ...] | None = None) -> tuple[L
     cached in their clean version only, so they train with one version, not eight).
     """
     z = np.load(path)
-    imgs = _split(z["pixels"], z["widths"], int(z["height"]))
+    imgs = shards.split(z["pixels"], z["widths"], int(z["height"]))
     labels, val = [str(s) for s in z["labels"]], z["val"]
     if val_writers is not None:
         held_out = np.isin(z["writers"], np.array(val_writers))

@@ -132,13 +132,14 @@ def iter_read(
             except TypeError as e:
                 loaded.append(None)
                 errors.append(f"{name}: {e}")
-        good = [i for i, g in enumerate(loaded) if g is not None]
+        decoded = {i: g for i, g in enumerate(loaded) if g is not None}
+        good = list(decoded)
         recs: dict[int, Recognition] = {}
         if good:
             try:
                 # an image holding several lines is read line by line and joined (vaddr.ocr_backends.lines)
                 results = recognize_lines(
-                    rec, [loaded[i] for i in good], top_k, functools.partial(check_recognitions, rec)
+                    rec, [decoded[i] for i in good], top_k, functools.partial(check_recognitions, rec)
                 )
                 recs = dict(zip(good, results, strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
@@ -149,7 +150,7 @@ def iter_read(
                     for i in good:
                         try:
                             recs[i] = recognize_lines(
-                                rec, [loaded[i]], top_k, functools.partial(check_recognitions, rec)
+                                rec, [decoded[i]], top_k, functools.partial(check_recognitions, rec)
                             )[0]
                         except Exception as e1:
                             errors[i] = _recognizer_failed(names[i], e1)

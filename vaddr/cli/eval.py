@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         summary["ablation"] = {}
         for kk in (1, 5, 10, 20):
             for lex in (False, True):
-                preds, ms = _timed(lambda r, kk=kk, lex=lex: topk(r, kk, lex), recs)
+                preds, ms = _timed(partial(topk, k=kk, lexicon=lex), recs)
                 summary["ablation"][f"k={kk} lexicon={'on' if lex else 'off'}"] = {**summarize(preds, labels), "ms": ms}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
