@@ -10,14 +10,13 @@ Prints:
   * model + beam throughput on the real held-out lines (each line is run alone: see onnx_crnn.py);
   * CER, exact-line rate and the Kalapa score on the held-out synthetic set cached by training
     (training/cache/synth_val, already preprocessed) and on the real Kalapa lines of the held-out writers
-    (training.real_data.VAL_WRITERS), each raw (recognizer best) and after ``vaddr.correct()``.
+    (training.splits.VAL_WRITERS), each raw (recognizer best) and after ``vaddr.correct()``.
 Each part is skipped with a message when its data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from training import shards  # noqa: E402
+from training.splits import VAL_WRITERS  # noqa: E402
 from vaddr import metrics  # noqa: E402
 from vaddr.ocr_backends import ctc, load_gray, preprocess  # noqa: E402
 from vaddr.ocr_backends.onnx_crnn import CrnnOnnx, default_model_path  # noqa: E402
@@ -38,19 +39,8 @@ SAMPLE = ROOT / "vaddr" / "samples" / "sample.png"
 
 
 def held_out_writers() -> tuple[str, ...]:
-    """training.real_data.VAL_WRITERS; read from the file's source when its training-only imports
-    (cv2, tqdm) are not installed."""
-    try:
-        from training.real_data import VAL_WRITERS
-
-        return tuple(VAL_WRITERS)
-    except ImportError:
-        tree = ast.parse((ROOT / "training" / "real_data.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
-            if isinstance(target, ast.Name) and target.id == "VAL_WRITERS":
-                return tuple(ast.literal_eval(node.value))
-        raise
+    """training.splits.VAL_WRITERS (a dependency-free module: no training extra needed)."""
+    return VAL_WRITERS
 
 
 def pct(values: list[float], q: float) -> float:
@@ -116,21 +106,9 @@ def accuracy(name: str, hyps: list[list], labels: list[str], correct: Callable |
         )
 
 
-def synth_set(limit: int) -> tuple[list[np.ndarray], list[str]]:
-    prepared, labels = [], []
-    for shard in sorted(SYNTH_VAL.glob("shard_*.npz")):
-        z = np.load(shard)
-        h = int(z["height"])
-        pix = z["pixels"]
-        pos = 0
-        for w, label in zip(z["widths"].tolist(), z["labels"].tolist(), strict=True):
-            img = pix[pos : pos + h * w].reshape(h, w)
-            pos += h * w
-            prepared.append((img.astype(np.float32) / 255.0)[None])
-            labels.append(str(label))
-            if len(labels) >= limit:
-                return prepared, labels
-    return prepared, labels
+def synth_set(limit: int, folder: Path = SYNTH_VAL) -> tuple[list[np.ndarray], list[str]]:
+    images, labels = shards.read_folder(folder, limit)
+    return [(img.astype(np.float32) / 255.0)[None] for img in images], labels
 
 
 def real_set() -> list[tuple[Path, str]]:
@@ -151,6 +129,7 @@ def main() -> None:
     ap.add_argument("--beam", type=int, default=10)
     ap.add_argument("--latency-lines", type=int, default=100)
     ap.add_argument("--synth-limit", type=int, default=500)
+    ap.add_argument("--synth-val", type=Path, default=SYNTH_VAL, help="rendered validation shards (training.render)")
     ap.add_argument("--no-correct", action="store_true", help="skip the corrector (raw numbers only)")
     a = ap.parse_args()
 
@@ -175,15 +154,15 @@ def main() -> None:
         print("latency: skipped (no ../shared/data/kalapa_real and no bundled sample)")
 
     print("accuracy:")
-    if any(SYNTH_VAL.glob("shard_*.npz")):
-        prepared, labels = synth_set(a.synth_limit)
+    if any(a.synth_val.glob("shard_*.npz")):
+        prepared, labels = synth_set(a.synth_limit, a.synth_val)
         t0 = time.perf_counter()
         hyps = decode_all(rec, prepared, a.beam)
         dt = time.perf_counter() - t0
         accuracy("synthetic held-out", hyps, labels, correct)
         print(f"  ({dt / len(labels) * 1000:.1f} ms/line model + beam, each line run alone)")
     else:
-        print(f"  synthetic held-out: skipped ({SYNTH_VAL} has no shards; training renders them)")
+        print(f"  synthetic held-out: skipped ({a.synth_val} has no shards; training renders them)")
     if real:
         prepared = [preprocess.prepare(load_gray(f)) for f, _ in real]
         t0 = time.perf_counter()

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/robustness.py [--only NAME ...] [--legacy-preprocess]
 
-Each held-out real line (training.real_data.VAL_WRITERS; read in place from ../shared, skipped when absent)
+Each held-out real line (training.splits.VAL_WRITERS; read in place from ../shared, skipped when absent)
 is altered the way other phones, scanners and hands alter a photo: tilted (rotated on a grown canvas filled
 with the paper colour), rescaled, padded with more paper, blurred, JPEG-compressed, darkened, washed out.
 For each alteration it prints CER and the Kalapa score of the recognizer's best reading, and CER, exact-line

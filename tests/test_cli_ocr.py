@@ -27,15 +27,11 @@ BUNDLED = default_model_path() if not os.environ.get(MODEL_ENV) else None
 
 
 @pytest.fixture(scope="module")
-def model_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def model_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment overrides that select a usable model: none if the bundled one exists."""
     if BUNDLED is not None and BUNDLED.is_file():
         return {}
-    pytest.importorskip("onnx")
-    import tiny_model
-
-    path = tiny_model.build(tmp_path_factory.mktemp("model") / "tiny.onnx")
-    return {MODEL_ENV: str(path)}
+    return {MODEL_ENV: str(request.getfixturevalue("tiny_model_path"))}
 
 
 @pytest.fixture

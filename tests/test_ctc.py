@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import numpy as np
 import pytest
@@ -168,15 +167,14 @@ def realistic_posteriors(rng: np.random.Generator, T: int = 200, C: int = 230) -
     return log_softmax(logits).astype(np.float32)
 
 
-def test_speed_realistic_line() -> None:
-    """A few ms per 200-frame, 230-class line with beam 10 (generous bound for slow CI machines)."""
+def test_realistic_line_gives_top_k_distinct_best_first() -> None:
+    """A 200-frame, 230-class line with beam 10 (the shape of a real line). Its speed is a benchmark's
+    business, not a test's (`benchmarks/ocr.py` prints the beam's p50/p99): a timed assert fails on a busy
+    machine."""
     rng = np.random.default_rng(0)
     charset = [chr(0x4E00 + i) for i in range(229)]
-    lps = [realistic_posteriors(rng) for _ in range(10)]
-    ctc.beam_search(lps[0], charset)
-    t0 = time.perf_counter()
-    for lp in lps:
+    for lp in [realistic_posteriors(rng) for _ in range(10)]:
         hyps = ctc.beam_search(lp, charset, beam_width=10, top_k=10)
         assert len(hyps) == 10
-    per_line = (time.perf_counter() - t0) / len(lps)
-    assert per_line < 0.05, f"{per_line * 1000:.1f} ms per line"
+        assert len({h.text for h in hyps}) == 10
+        assert [h.log_prob for h in hyps] == sorted((h.log_prob for h in hyps), reverse=True)

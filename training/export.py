@@ -26,9 +26,9 @@ import torch
 
 from training.charset import CHARSET, NUM_CLASSES, decode_greedy
 from training.common import CACHE, MODEL_PATH, ROOT, preprocess
-from training.metrics import summarize
 from training.model import CRNN
 from training.train import LineSet, load_real, load_shards, make_batch
+from vaddr.metrics import summarize
 
 CHECKPOINT = ROOT / "training" / "checkpoint.pt"
 
@@ -77,12 +77,20 @@ def add_metadata(path: Path, meta: dict[str, str]) -> None:
     onnx.save(m, str(path))
 
 
-def quantize(src: Path, dst: Path) -> None:
+def quantize(src: Path, dst: Path, float_output_layer: bool = False) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: PLC0415
 
     # Conv layers stay fp32: ConvInteger is slower than float conv on CPU and they hold few weights;
-    # the LSTM and linear layers hold ~80% of the parameters.
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, op_types_to_quantize=["LSTM", "MatMul", "Gemm"])
+    # the LSTM and linear layers hold ~80% of the parameters. ``float_output_layer`` keeps the output
+    # layer fp32 (+0.24 MB): its per-tensor int8 scale would otherwise move every character's weights
+    # when a fine-tune grows the rows of a few (training.finetune_head).
+    quantize_dynamic(
+        str(src),
+        str(dst),
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["LSTM", "MatMul", "Gemm"],
+        nodes_to_exclude=["/fc/MatMul"] if float_output_layer else [],
+    )
 
 
 def onnx_predict(path: Path, data: LineSet, batch: int = 32) -> tuple[list[str], float]:
@@ -120,7 +128,21 @@ def main() -> None:
     ap.add_argument("--synth-val-n", type=int, default=2000)
     ap.add_argument("--max-cer-loss", type=float, default=0.005, help="CER cost allowed for int8 (0.005 = 0.5 point)")
     ap.add_argument("--no-quant", action="store_true")
+    ap.add_argument("--float-output-layer", action="store_true", help="int8 except the output layer (fp32)")
     ap.add_argument("--report", type=Path, default=None, help="write the measured metrics as JSON here")
+    ap.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=CHECKPOINT,
+        help="where the small fp16 resume checkpoint goes (elsewhere than the committed one to try a model)",
+    )
+    ap.add_argument(
+        "--meta",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra provenance for metadata_props (data commands, seeds, init checkpoint)",
+    )
     a = ap.parse_args()
 
     model, ck = load_model(a.ckpt)
@@ -137,6 +159,7 @@ def main() -> None:
         "steps": str(ck.get("step", "")),
         "train_wall_s": str(round(ck.get("wall_s", 0))),
         "producer_note": "vaddr training/ (synthetic fonts lines + real training writers)",
+        **dict(m.split("=", 1) for m in a.meta),
     }
     add_metadata(fp32, meta)
     sets = validation_sets(a.real, a.synth_val, a.synth_val_n)
@@ -148,8 +171,9 @@ def main() -> None:
         report["fp32"][name] = {**summarize(preds, ds.labels), "ms_per_line": round(ms, 2)}
     chosen = fp32
     if not a.no_quant:
-        quantize(fp32, int8)
-        add_metadata(int8, {**meta, "quantization": "int8 dynamic (onnxruntime)"})
+        quantize(fp32, int8, a.float_output_layer)
+        qnote = "int8 dynamic (onnxruntime)" + (", output layer fp32" if a.float_output_layer else "")
+        add_metadata(int8, {**meta, "quantization": qnote})
         report["int8"] = {"bytes": int8.stat().st_size}
         ok = True
         for name, ds in sets.items():
@@ -177,7 +201,7 @@ def main() -> None:
             "command": ck.get("command"),
             "seed": ck.get("seed"),
         },
-        CHECKPOINT,
+        a.checkpoint,
     )
     text = json.dumps(report, indent=1, ensure_ascii=False)
     print(text)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import vaddr.corrector.weights as weights_module
+from training import shards
 from vaddr.corrector import correct
 from vaddr.corrector.weights import Weights
 from vaddr.metrics import summarize
@@ -32,17 +33,6 @@ SHARD = ROOT / "training" / "cache" / "synth_val" / "shard_200001000.npz"
 LOG_PROB_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
 UNKNOWN_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
 WEIGHTS_FILE = ROOT / "vaddr" / "corrector" / "weights.py"
-
-
-def load_lines(path: Path, limit: int) -> tuple[list[np.ndarray], list[str]]:
-    data = np.load(path)
-    height = int(data["height"])
-    images, offset = [], 0
-    for w in data["widths"][:limit]:
-        n = int(w) * height
-        images.append(data["pixels"][offset : offset + n].reshape(height, int(w)))
-        offset += n
-    return images, [str(s) for s in data["labels"][:limit]]
 
 
 def recognitions(images: list[np.ndarray], top_k: int) -> list[Recognition]:
@@ -64,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if not SHARD.exists():
         print(f"missing {SHARD}: render the synthetic validation set first (see docs/model.md)", file=sys.stderr)
         return 1
-    images, labels = load_lines(SHARD, args.limit)
+    images, labels = shards.read(SHARD, args.limit)
     recs = recognitions(images, args.top_k)
     results = {}
     for lp in LOG_PROB_GRID:

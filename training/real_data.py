@@ -20,11 +20,10 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from training import shards
 from training.common import CACHE, REAL_DIR, preprocess
+from training.splits import VAL_WRITERS
 
-#: Held-out writers (validation only, never trained on). Fixed: drawn once with random.Random(2023)
-#: from the 50 sorted writer ids, then written down here so that it never changes.
-VAL_WRITERS: tuple[str, ...] = ("125", "208", "211", "222", "262", "298", "61", "68", "8", "98")
 REAL_CACHE = CACHE / "real.npz"
 
 
@@ -79,17 +78,15 @@ def build(versions: int = 8, workers: int = 2, out: Path = REAL_CACHE) -> Path:
     with Pool(workers) as pool:
         imgs = list(tqdm(pool.imap(_prep, jobs, chunksize=16), total=len(jobs), desc="real"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(
+    return shards.write(
         out,
-        pixels=np.concatenate([x.ravel() for x in imgs]),
-        widths=np.array([x.shape[1] for x in imgs], np.int32),
-        labels=np.array([m[1] for m in meta]),
+        imgs,
+        [m[1] for m in meta],
+        preprocess.HEIGHT,
         writers=np.array([m[0] for m in meta]),
         val=np.array([m[2] for m in meta]),
         version=np.array([m[3] for m in meta]),
-        height=preprocess.HEIGHT,
     )
-    return out
 
 
 def compact(src: Path = REAL_CACHE, dst: Path = CACHE / "real_compact.npz", drop_bits: int = 2) -> Path:

@@ -30,6 +30,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from tqdm import tqdm
 
+from training import shards
 from training.common import CACHE, preprocess
 from training.fonts import FONT_DIR, FontFamily, load_families
 from training.text_sampler import sample_line
@@ -52,6 +53,12 @@ SCRIPT_FAMILIES = {
 @cache
 def _families() -> list[FontFamily]:
     return load_families()
+
+
+@cache
+def heldout_families() -> list[FontFamily]:
+    """Families never used for training data (benchmarks and tests of unseen handwriting)."""
+    return load_families(heldout=True)
 
 
 @cache
@@ -79,31 +86,110 @@ def pick_family(rng: random.Random) -> FontFamily:
     return rng.choices(fams, weights=weights)[0]
 
 
-def draw_ink(text: str, rng: random.Random, family: str | None = None) -> np.ndarray:
-    """Ink coverage (float32, 0..1) of the text written glyph by glyph, tightly padded."""
+#: Per-line probabilities of the degradations nearer the real failures (issue 10): a word struck
+#: through and rewritten after it or above it, ink of the neighbouring lines at the top/bottom edges,
+#: small writing in a wide crop, thin/faint ink, strong slant and baseline drift, pen width varying
+#: along the line, strong elastic distortion. All draws come from the line's seeded ``rng``.
+P_STRIKE = 0.06
+P_STRIKE_ABOVE = 0.25  # of struck words: the replacement is written above the struck word
+P_NEIGHBOURS = 0.12
+P_SMALL_WIDE = 0.06
+P_FAINT = 0.08
+P_STRONG_SLANT = 0.08
+P_DRIFT = 0.15
+P_PEN_VARY = 0.12
+P_STRONG_ELASTIC = 0.08
+_STRIKE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+
+
+def _wrong_word(word: str, rng: random.Random) -> str:
+    """What a writer wrote before striking it out: a misspelling of the word or its start."""
+    letters = list(word) or ["a"]
+    for _ in range(rng.randint(1, 2)):
+        i = rng.randrange(len(letters))
+        letters[i] = rng.choice(_STRIKE_LETTERS)
+    out = "".join(letters)
+    return out[: rng.randint(1, len(out))] if rng.random() < 0.4 else out
+
+
+def _glyph_runs(
+    draw: ImageDraw.ImageDraw,
+    fam: FontFamily,
+    text: str,
+    x: float,
+    base: float,
+    size: int,
+    rng: random.Random,
+    wobble: tuple[float, float, float, float],
+    track: float,
+    stroke: int,
+) -> float:
+    """Draw ``text`` glyph by glyph from ``x``; returns the x after it."""
+    wob_amp, wob_freq, wob_phase, drift = wobble
+    for ch in text:
+        if ch == " ":
+            x += size * rng.uniform(0.25, 0.55)
+            continue
+        s = max(8, int(size * rng.uniform(0.96, 1.04)))
+        font = _font_for(fam, ch, s)
+        y = base + wob_amp * math.sin(wob_freq * x + wob_phase) + drift * x + rng.gauss(0, 0.03 * size)
+        draw.text((x, y), ch, font=font, fill=255, anchor="ls", stroke_width=stroke, stroke_fill=255)
+        x += font.getlength(ch) + track + rng.gauss(0, 0.03 * size)
+    return x
+
+
+def draw_ink(text: str, rng: random.Random, family: str | None = None, strike: bool | None = None) -> np.ndarray:
+    """Ink coverage (float32, 0..1) of the text written glyph by glyph, tightly padded.
+
+    With probability :data:`P_STRIKE` (or when ``strike``) one word is first written wrongly, struck
+    through and then written correctly after it or above it: the ink holds more than the label, as
+    on real forms, and the label keeps only the replacement.
+    """
     fam = pick_family(rng)
     if family is not None:
-        fam = next(f for f in _families() if f.name == family)
+        named = [f for f in _families() if f.name == family]
+        fam = named[0] if named else next(f for f in heldout_families() if f.name == family)
     size = rng.randint(30, 40)
     scale_x = rng.uniform(0.85, 1.2)
     track = rng.uniform(-0.04, 0.12) * size
     wob_amp, wob_freq, wob_phase = rng.uniform(0, 0.08) * size, rng.uniform(0.005, 0.03), rng.uniform(0, 6.3)
     drift = rng.uniform(-0.02, 0.02)
-    width = int(len(text) * size * 1.3 + 4 * size)
-    height = int(size * 2.6)
+    if rng.random() < P_DRIFT:  # baseline drifting up or down along the line, or sagging
+        drift = rng.choice((-1, 1)) * rng.uniform(0.01, 0.025)
+        wob_amp, wob_freq = rng.uniform(0.06, 0.14) * size, rng.uniform(0.002, 0.006)
+    words = text.split(" ")
+    struck = -1
+    if (strike if strike is not None else rng.random() < P_STRIKE) and any(len(w) > 1 for w in words):
+        struck = rng.choice([i for i, w in enumerate(words) if len(w) > 1])
+    above = struck >= 0 and rng.random() < P_STRIKE_ABOVE
+    width = int(len(text) * size * 1.3 + 4 * size + (size * 1.4 * len(words[struck]) if struck >= 0 else 0))
+    height = int(size * 2.6) + (size if above else 0)
     img = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(img)
-    x, base = size * 0.5, size * 1.7
+    x, base = size * 0.5, size * 1.7 + (size if above else 0)
     stroke = 1 if rng.random() < 0.25 else 0
-    for ch in text:
-        if ch == " ":
+    wobble = (wob_amp, wob_freq, wob_phase, drift)
+    for i, word in enumerate(words):
+        if i:
             x += size * rng.uniform(0.25, 0.55)
+        if i != struck:
+            x = _glyph_runs(draw, fam, word, x, base, size, rng, wobble, track, stroke)
             continue
-        s = max(10, int(size * rng.uniform(0.96, 1.04)))
-        font = _font_for(fam, ch, s)
-        y = base + wob_amp * math.sin(wob_freq * x + wob_phase) + drift * x + rng.gauss(0, 0.03 * size)
-        draw.text((x, y), ch, font=font, fill=255, anchor="ls", stroke_width=stroke, stroke_fill=255)
-        x += font.getlength(ch) + track + rng.gauss(0, 0.03 * size)
+        x0 = x
+        x = _glyph_runs(draw, fam, _wrong_word(word, rng), x, base, size, rng, wobble, track, stroke)
+        ys = [base - size * rng.uniform(0.2, 0.45) + drift * xx for xx in (x0, x)]
+        n = rng.choice((1, 1, 2))
+        for k in range(n):
+            dy = k * size * 0.15
+            draw.line(
+                [(x0 - 2, ys[0] + dy), (x + 2, ys[1] + dy + rng.uniform(-3, 3))], fill=255, width=rng.randint(2, 4)
+            )
+        if above:  # the replacement written smaller over the struck word
+            small = int(size * rng.uniform(0.6, 0.8))
+            _glyph_runs(draw, fam, word, x0, base - size * 0.8, small, rng, wobble, track * 0.7, stroke)
+        else:
+            x += size * rng.uniform(0.25, 0.55)
+            x = _glyph_runs(draw, fam, word, x, base, size, rng, wobble, track, stroke)
     arr = np.asarray(img, np.float32) / 255.0
     arr = arr[:, : int(min(width, x + size))]
     if scale_x != 1.0:
@@ -115,14 +201,17 @@ def distort(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     """Slant, small rotation, elastic wobble and pen width."""
     h, w = ink.shape
     shear = rng.uniform(-0.35, 0.25)
+    if rng.random() < P_STRONG_SLANT:  # strongly slanted cursive
+        shear = rng.choice((-1, 1)) * rng.uniform(0.35, 0.6)
     angle = math.radians(rng.uniform(-1.2, 1.2))
     m = np.array([[math.cos(angle), shear - math.sin(angle), 0], [math.sin(angle), math.cos(angle), 0]], np.float32)
     m[0, 2] = -shear * h / 2 + abs(shear) * h
     out_w = int(w + 2 * abs(shear) * h)
     ink = cv2.warpAffine(ink, m, (out_w, h), flags=cv2.INTER_LINEAR, borderValue=0)
     if rng.random() < 0.7:
-        gh, gw = 4, max(4, out_w // 40)
-        amp = rng.uniform(0.5, 2.0)
+        strong = rng.random() < P_STRONG_ELASTIC
+        gh, gw = (6, max(6, out_w // 20)) if strong else (4, max(4, out_w // 40))
+        amp = rng.uniform(2.0, 3.5) if strong else rng.uniform(0.5, 2.0)
         dx = cv2.resize(
             np.float32(np.random.default_rng(rng.getrandbits(32)).normal(0, amp, (gh, gw))),
             (out_w, h),
@@ -142,7 +231,28 @@ def distort(ink: np.ndarray, rng: random.Random) -> np.ndarray:
         ink = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     elif r < 0.5:
         ink = cv2.erode(ink, np.ones((2, 2), np.uint8))
+    if rng.random() < P_PEN_VARY:  # pressure changes along the line: thick here, thin there
+        thick = cv2.dilate(ink, np.ones((3, 3), np.uint8))
+        thin = cv2.erode(ink, np.ones((2, 2), np.uint8))
+        k = max(2, out_w // rng.randint(60, 200))
+        t = cv2.resize(np.float32(np.random.default_rng(rng.getrandbits(32)).uniform(0, 1, (1, k))), (out_w, h))
+        ink = np.where(t > 0.5, thick * (t - 0.5) * 2 + ink * (1 - (t - 0.5) * 2), thin * (0.5 - t) * 2 + ink * t * 2)
     return ink
+
+
+def _neighbour_ink(rng: random.Random, width: int, top: bool) -> np.ndarray:
+    """The edge of another written line that reaches into a crop: for the line above, the lowest 10-30 %
+    of its ink (descenders, bottoms of letters); for the line below, the highest (ascenders, marks)."""
+    ink = draw_ink(sample_line(rng), rng, strike=False)
+    ys = np.nonzero(ink.max(axis=1) > 0.3)[0]
+    if len(ys):
+        ink = ink[ys[0] : ys[-1] + 1]
+    reach = max(2, int(ink.shape[0] * rng.uniform(0.1, 0.3)))
+    ink = ink[-reach:] if top else ink[:reach]
+    if ink.shape[1] < width:
+        ink = np.pad(ink, ((0, 0), (0, width - ink.shape[1])))
+    off = rng.randint(0, max(0, ink.shape[1] - width))
+    return ink[:, off : off + width]
 
 
 def compose(ink: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -151,12 +261,13 @@ def compose(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     if len(xs):
         ink = ink[max(0, ys.min() - 2) : ys.max() + 3, max(0, xs.min() - 2) : xs.max() + 3]
     ih, iw = ink.shape
-    th = ih / rng.uniform(0.55, 0.85)  # box height so that the text fills 55-85% of it
+    small_wide = rng.random() < P_SMALL_WIDE  # small writing in a wide, tall crop
+    th = ih / (rng.uniform(0.3, 0.5) if small_wide else rng.uniform(0.55, 0.85))  # text fills 55-85% of the box
     pad_t = int(rng.uniform(0.08, 0.3) * (th - ih)) + 2
     box_h = int(th)
     img_h = box_h + rng.randint(2, 14)
     left = int(rng.uniform(0.01, 0.08) * iw) + 3
-    box_w = int(iw / rng.uniform(0.5, 0.95)) + left
+    box_w = int(iw / (rng.uniform(0.2, 0.45) if small_wide else rng.uniform(0.5, 0.95))) + left
     img_w = box_w + (rng.randint(0, int(0.1 * box_w)) if rng.random() < 0.5 else rng.randint(0, 6))
     paper = rng.uniform(150, 235)
     canvas = np.full((img_h, img_w), paper, np.float32)
@@ -180,6 +291,16 @@ def compose(ink: np.ndarray, rng: random.Random) -> np.ndarray:
             x0 = rng.randint(0, box_w)
             cv2.line(canvas, (x0, 0), (x0 + rng.randint(-8, 8), rng.randint(1, max(2, by0 + 3))), line, 2)
     ink_level = rng.uniform(15, 120)
+    if rng.random() < P_FAINT:  # faint or thin ink: little contrast with the paper
+        ink_level = paper - rng.uniform(30, 70)
+        if rng.random() < 0.5:
+            ink = cv2.erode(ink, np.ones((2, 2), np.uint8))
+    if not small_wide and rng.random() < P_NEIGHBOURS:  # the lines above / below reach into the crop
+        for top in (True, False):
+            if rng.random() < 0.6:
+                part = _neighbour_ink(rng, img_w, top)[: img_h // 3]
+                rows = slice(0, len(part)) if top else slice(img_h - len(part), img_h)
+                canvas[rows] = canvas[rows] * (1 - part) + ink_level * part
     y0 = min(img_h - ih, by0 + pad_t)
     x0 = left
     region = canvas[y0 : y0 + ih, x0 : x0 + iw]
@@ -219,18 +340,7 @@ def _shard(args: tuple[int, int, str]) -> str:
         t, x = make_sample(s)
         labels.append(t)
         images.append(x)
-    widths = np.array([x.shape[1] for x in images], np.int32)
-    path = Path(out) / f"shard_{start:09d}.npz"
-    tmp = path.with_name(f"tmp_{path.name}")  # renamed when complete: a stopped run leaves no torn shard
-    np.savez(
-        tmp,
-        pixels=np.concatenate([x.ravel() for x in images]),
-        widths=widths,
-        labels=np.array(labels),
-        height=preprocess.HEIGHT,
-    )
-    tmp.replace(path)
-    return str(path)
+    return str(shards.write(Path(out) / f"shard_{start:09d}.npz", images, labels, preprocess.HEIGHT))
 
 
 def generate(

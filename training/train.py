@@ -37,10 +37,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from training import shards
 from training.charset import CHARSET, NUM_CLASSES, decode_greedy, encode
 from training.common import CACHE, RUNS, preprocess
-from training.metrics import summarize
 from training.model import CRNN
+from vaddr.metrics import summarize
 
 STRIDE = 4
 
@@ -56,33 +57,27 @@ class LineSet:
         return len(self.labels)
 
 
-def _split(pixels: np.ndarray, widths: np.ndarray, height: int) -> list[np.ndarray]:
-    out, off = [], 0
-    for w in widths:
-        n = int(height * w)
-        out.append(pixels[off : off + n].reshape(height, int(w)))
-        off += n
-    return out
-
-
 def load_shards(folder: Path, limit: int | None = None) -> LineSet:
-    """All ``shard_*.npz`` of a rendered folder (see ``training.render``)."""
-    images: list[np.ndarray] = []
-    labels: list[str] = []
-    for p in sorted(folder.glob("shard_*.npz")):
-        z = np.load(p)
-        images += _split(z["pixels"], z["widths"], int(z["height"]))
-        labels += [str(s) for s in z["labels"]]
-        if limit and len(labels) >= limit:
-            break
-    return LineSet(images[:limit], labels[:limit]) if limit else LineSet(images, labels)
+    """All ``shard_*.npz`` of a rendered folder (see ``training.render``), the first ``limit`` lines if given."""
+    return LineSet(*shards.read_folder(folder, limit))
 
 
-def load_real(path: Path) -> tuple[LineSet, LineSet]:
-    """(train lines of the 40 training writers, all versions; clean lines of the 10 held-out writers)."""
+def load_real(path: Path, val_writers: tuple[str, ...] | None = None) -> tuple[LineSet, LineSet]:
+    """(train lines of the 40 training writers, all versions; clean lines of the 10 held-out writers).
+
+    ``val_writers`` holds out another set of writers (a fold of ``training.cv``): their clean lines
+    (version 0) are the held-out set, every other line trains (the default held-out writers were
+    cached in their clean version only, so they train with one version, not eight).
+    """
     z = np.load(path)
-    imgs = _split(z["pixels"], z["widths"], int(z["height"]))
+    imgs = shards.split(z["pixels"], z["widths"], int(z["height"]))
     labels, val = [str(s) for s in z["labels"]], z["val"]
+    if val_writers is not None:
+        held_out = np.isin(z["writers"], np.array(val_writers))
+        val = held_out
+        keep = ~held_out | (z["version"] == 0)
+        idx = np.nonzero(keep)[0]
+        imgs, labels, val = [imgs[i] for i in idx], [labels[i] for i in idx], val[idx]
     tr = [i for i, v in enumerate(val) if not v]
     va = [i for i, v in enumerate(val) if v]
     train = LineSet([imgs[i] for i in tr], [labels[i] for i in tr])
@@ -234,6 +229,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--synth-val", type=Path, default=CACHE / "synth_val")
     ap.add_argument("--real", type=Path, default=CACHE / "real.npz")
     ap.add_argument("--no-real", action="store_true", help="synthetic data only (no ../shared needed)")
+    ap.add_argument(
+        "--val-writers",
+        default=None,
+        help="comma list of real writers to hold out instead of training.real_data.VAL_WRITERS (a CV fold)",
+    )
     ap.add_argument("--steps", type=int, default=9000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     val_sets = {"synth_val": load_shards(a.synth_val, a.synth_val_n)}
     real_train = None
     if not a.no_real and a.real.exists():
-        real_train, held = load_real(a.real)
+        real_train, held = load_real(a.real, tuple(a.val_writers.split(",")) if a.val_writers else None)
         val_sets["real_val"] = held
     elif not a.no_real:
         print(f"note: {a.real} missing, training on synthetic data only", flush=True)

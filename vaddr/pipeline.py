@@ -20,6 +20,7 @@ from PIL import Image
 
 from vaddr.ocr_backends import ImageError, ImageInput, InputImage, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
+from vaddr.ocr_backends.lines import recognize_lines
 from vaddr.ocr_backends.registry import describe_backend, wants
 from vaddr.types import OcrResult, Scheme
 from vaddr.validation import SCHEMES, RecognizerResultError, check_choice, check_recognitions, check_top_k
@@ -67,6 +68,16 @@ def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme, options:
     )
 
 
+def _recognize_some(
+    rec: Recognizer, as_input: bool, given: list[Any], decoded: dict[int, np.ndarray], indices: list[int], top_k: int
+) -> list[Recognition]:
+    """The recognizer's checked readings of the images at ``indices``."""
+    if as_input:  # the original goes to the recognizer whole (a cloud OCR reads several lines itself)
+        return _recognize(rec, [given[i] for i in indices], top_k)
+    # an image holding several lines is read line by line and joined (vaddr.ocr_backends.lines)
+    return recognize_lines(rec, [decoded[i] for i in indices], top_k, functools.partial(check_recognitions, rec))
+
+
 def _recognize(rec: Recognizer, images: list[Any], top_k: int) -> list[Recognition]:
     """One recognizer call, its result checked against the contract (errors name the plugin)."""
     return check_recognitions(rec, rec.recognize(images, top_k=top_k), len(images))
@@ -108,17 +119,19 @@ def iter_read(
             except TypeError as e:
                 loaded.append(None)
                 errors.append(f"{name}: {e}")
-        good = [i for i, g in enumerate(loaded) if g is not None]
+        decoded = {i: g for i, g in enumerate(loaded) if g is not None}
+        good = list(decoded)
         given: list[Any] = loaded
         if as_input:  # the recognizer asked for the original too (see `Recognizer.wants`)
             given = [
                 None if g is None else InputImage(gray=g, source=x, name=n)
                 for g, x, n in zip(loaded, chunk, names, strict=True)
             ]
+
         recs: dict[int, Recognition] = {}
         if good:
             try:
-                recs = dict(zip(good, _recognize(rec, [given[i] for i in good], top_k), strict=True))
+                recs = dict(zip(good, _recognize_some(rec, as_input, given, decoded, good, top_k), strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
                 if len(good) == 1 or isinstance(e, RecognizerResultError):  # a broken contract is not per image
                     for i in good:
@@ -129,7 +142,7 @@ def iter_read(
                     )
                     for i in good:
                         try:
-                            recs[i] = _recognize(rec, [given[i]], top_k)[0]
+                            recs[i] = _recognize_some(rec, as_input, given, decoded, [i], top_k)[0]
                         except Exception as e1:
                             errors[i] = _recognizer_failed(names[i], e1)
         for i, name in enumerate(names):

@@ -102,7 +102,8 @@ def check_hypothesis_list(data: Any) -> Iterable[Any]:
         )
     if isinstance(data, Set):
         raise TypeError("a set has no order; pass the hypotheses as a list, best first")
-    return data
+    ordered: Iterable[Any] = data
+    return ordered
 
 
 class RecognizerResultError(ValueError):

@@ -19,12 +19,12 @@ from vaddr.corrector.spans import to_input
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
-from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
+from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
 CaseOption = Literal["title", "upper", "lower", "keep"]
 
-_LEVEL_NAMES = {1: "province", 2: "district", 3: "ward"}
+_LEVEL_NAMES: dict[int, Level] = {1: "province", 2: "district", 3: "ward"}
 FIXPOINT_ROUNDS = 3
 TIE_2025 = -0.5  # most forms predate the reform: the legacy reading wins ties
 
@@ -172,7 +172,7 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     a = line.pos[m.type_start]
     b = line.pos[m.end - 1] + 1
     return UnitMatch(
-        level=_LEVEL_NAMES[unit.level],  # type: ignore[arg-type]
+        level=_LEVEL_NAMES[unit.level],
         name=unit.name,
         type=unit.type,
         code=unit.code,
@@ -182,7 +182,7 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     )
 
 
-def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
+def _infer_parents(units: dict[Level, UnitMatch], scheme: str) -> None:
     """Fill the levels above the lowest matched unit that the line does not name: they follow from it.
 
     "Phú Nhuận Hồ Chí Minh" names no ward, but "Tân Thành Thành Phố Cà Mau" names no province although it has
@@ -201,7 +201,7 @@ def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
                 level=level,
                 name=unit.name,
                 type=unit.type,
-                code=unit.code,  # type: ignore[arg-type]
+                code=unit.code,
                 span=None,
                 score=lowest.score,
                 text="",
@@ -320,7 +320,9 @@ def correct(
         confidence=_confidence(best),
         scheme=parsed_as,  # type: ignore[arg-type]
         alternatives=alts,
-        **units,
+        province=units.get("province"),
+        district=units.get("district"),
+        ward=units.get("ward"),
     )
     result = calibration.calibrate(result, data, hyps, scored)
     if scheme == "2025" and parsed_as == "legacy":

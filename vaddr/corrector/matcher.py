@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from rapidfuzz import process
@@ -66,7 +67,7 @@ class Prepared:
     bound: tuple[bool, ...]  # len(squeezed)+1 entries: does a written word start/end here?
     has_marks: bool
     type_spans: tuple[tuple[int, int, str], ...] = ()  # squeezed spans of written type words (2+ letters)
-    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-line cache of type-word lookups
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # per-line cache of lookups
 
 
 def prepare(text: str) -> Prepared:

@@ -114,8 +114,8 @@ def window_scores(log_probs: np.ndarray, candidates: Sequence[Sequence[int]]) ->
     rows = np.arange(k)
     end = alpha[rows, final] + np.where(final > 0, alpha[rows, np.maximum(final - 1, 0)], 0.0)
     with np.errstate(divide="ignore"):
-        out = np.log(end) + log_scale
-    return out
+        log_end: np.ndarray = np.log(end) + log_scale
+    return log_end
 
 
 def greedy_spans(log_probs: np.ndarray, charset: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:

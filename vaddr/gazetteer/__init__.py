@@ -33,7 +33,7 @@ __all__ = ["Conversion", "Gazetteer", "Unit", "canonical", "current", "key", "le
 def _read_data(fname: str) -> str:
     """A gzipped data file of this package, through importlib.resources: works from a zip (Spark --py-files,
     zipimport) and from read-only installs, where there may be no file path to open."""
-    return gzip.decompress(resources.files(__package__).joinpath("data", fname).read_bytes()).decode("utf-8")
+    return gzip.decompress(resources.files(__package__).joinpath("data").joinpath(fname).read_bytes()).decode("utf-8")
 
 
 OLD_SUFFIX = "~old"
@@ -196,7 +196,7 @@ def to_2025(
         for w in old.children(code):
             if w.current and w.parent == code and w.code in wards:
                 counts[wards[w.code][0]] = counts.get(wards[w.code][0], 0) + 1
-        alts = tuple(new.get(c) for c in sorted(counts, key=lambda c: -counts[c]))
+        offered = tuple(new.get(c) for c in sorted(counts, key=lambda c: -counts[c]))
         notes.append("districts were abolished on 2025-07-01; alternatives are the new wards of its wards")
-        return Conversion(None, new.get(provinces[unit.code]), alts, "; ".join(notes))
+        return Conversion(None, new.get(provinces[unit.code]), offered, "; ".join(notes))
     return Conversion(None, new.get(provinces[unit.code]), (), "; ".join(notes))

@@ -42,10 +42,9 @@ def address_schema() -> StructType:
 
 def correct_udf(scheme: Scheme = "legacy", tone: str = "auto", case: str = "title") -> Any:
     """A pandas UDF: a column of address lines -> a struct column of `address_schema` (one per row)."""
-    options = {"scheme": scheme, "tone": tone, "case": case}
 
     def correct_series(lines: pd.Series) -> pd.DataFrame:
-        frame = rows_frame(correct_rows(lines.tolist(), **options))
+        frame = rows_frame(correct_rows(lines.tolist(), scheme=scheme, tone=tone, case=case))
         return frame.astype({c: object for c, kind in ROW_SCHEMA.items() if kind == "str"})
 
     return pandas_udf(correct_series, returnType=address_schema())  # type: ignore[call-overload]

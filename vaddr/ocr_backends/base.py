@@ -24,7 +24,7 @@ from vaddr.types import Hypothesis
 
 #: What a recognizer accepts per line: a path, encoded image bytes, a PIL image or a numpy array
 #: (HxW, HxWx3 RGB, HxWx4 RGBA). ``vaddr.ocr_backends.images.load_gray`` normalises all of them.
-ImageInput = Union[str, os.PathLike, bytes, Image.Image, np.ndarray]  # noqa: UP007 (runtime alias)
+ImageInput = Union[str, "os.PathLike[str]", bytes, Image.Image, np.ndarray]  # noqa: UP007 (runtime alias)
 
 
 class Recognition(BaseModel):

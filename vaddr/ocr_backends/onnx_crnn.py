@@ -40,7 +40,7 @@ def default_model_path() -> Path:
 
 def bundled_model_bytes() -> bytes | None:
     """The bundled model through importlib.resources (works from a zip or wheel on sys.path), None if absent."""
-    res = resources.files("vaddr.ocr_backends").joinpath("models", "crnn.onnx")
+    res = resources.files("vaddr.ocr_backends").joinpath("models").joinpath("crnn.onnx")  # 1 arg: Python 3.10
     return res.read_bytes() if res.is_file() else None
 
 

@@ -78,7 +78,7 @@ def _max_filter(a: np.ndarray, size: int) -> np.ndarray:
     rows = p[:, :w].copy()
     for k in range(1, size):
         np.maximum(rows, p[:, k : k + w], out=rows)
-    out = rows[:h].copy()
+    out: np.ndarray = rows[:h].copy()
     for k in range(1, size):
         np.maximum(out, rows[k : k + h], out=out)
     return out
@@ -87,7 +87,7 @@ def _max_filter(a: np.ndarray, size: int) -> np.ndarray:
 def ink_map(gray: np.ndarray) -> np.ndarray:
     """Darkness relative to the local paper background, in [0, 1] (0 = paper)."""
     num, den = _ink_parts(_as_gray(gray))
-    return np.clip(num / den, 0.0, 1.0)
+    return np.asarray(np.clip(num / den, 0.0, 1.0))
 
 
 def _along(axis: int, sl: slice) -> tuple[slice, ...]:
@@ -121,7 +121,7 @@ def _runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
 
 def _grow(mask: np.ndarray, r: int, axis: int) -> np.ndarray:
     """Dilate ``mask`` by ``r`` pixels along ``axis`` (the blurred fringes of a ruled line)."""
-    out = mask.copy()
+    out: np.ndarray = mask.copy()
     n = mask.shape[axis]
     for d in range(1, min(r, n - 1) + 1):
         out[_along(axis, slice(0, n - d))] |= mask[_along(axis, slice(d, n))]
@@ -205,8 +205,8 @@ def _writing_threshold(num: np.ndarray, den: np.ndarray) -> float:
 def _writing_mask(num: np.ndarray, den: np.ndarray, threshold: float) -> np.ndarray:
     """``ink > threshold``, in integers where it can be (uint8 input, the usual threshold)."""
     if threshold == INK_THRESHOLD and num.dtype == np.uint8:
-        return (num.astype(np.int16) << 2) > den  # exactly ink > 0.25 (see _ink_parts)
-    return num.astype(np.float32) > np.float32(threshold) * den.astype(np.float32)
+        return np.asarray((num.astype(np.int16) << 2) > den)  # exactly ink > 0.25 (see _ink_parts)
+    return np.asarray(num.astype(np.float32) > np.float32(threshold) * den.astype(np.float32))
 
 
 def skew_angle(mask: np.ndarray, max_degrees: float = MAX_SKEW_DEGREES) -> float:

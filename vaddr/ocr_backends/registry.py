@@ -66,9 +66,11 @@ def available() -> list[str]:
 
 def _load(target: EntryPoint | str) -> Any:  # a class or factory if the plugin is right; checked by get()
     if isinstance(target, EntryPoint):
-        return target.load()
+        loaded: Callable[..., Any] = target.load()
+        return loaded
     module, _, attr = target.partition(":")
-    return getattr(import_module(module), attr)
+    found: Callable[..., Any] = getattr(import_module(module), attr)
+    return found
 
 
 #: Options that are hints: dropped for a backend whose constructor does not take them.

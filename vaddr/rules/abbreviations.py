@@ -16,22 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, cast, get_args
 
-from .text import fold, title_case
+from .text import fold, squeeze
 
 __all__ = [
     "UNIT_TYPES",
-    "TYPE_LEVELS",
-    "TYPE_ABBREVIATION",
     "TypeMatch",
-    "WordMatch",
-    "NameMatch",
     "unit_type_of",
-    "split_glued",
-    "address_word_of",
-    "name_abbreviation_of",
-    "written_type",
+    "is_abbreviation",
     "initials",
     "type_keys",
     "type_level",
@@ -61,24 +54,6 @@ class TypeMatch:
 
 
 @dataclass(frozen=True, slots=True)
-class WordMatch:
-    """A free-text address word (Thôn, Khu phố, Tdp, Đường...) found at a token position."""
-
-    canonical: str  # "Khu phố"
-    n_tokens: int
-    abbreviation: str | None  # output abbreviation in the real data's style ("Kp"), None if none is used
-
-
-@dataclass(frozen=True, slots=True)
-class NameMatch:
-    """A well-known abbreviation of a unit name (hcm, brvt, hbt...)."""
-
-    name: str  # bare gazetteer-style name, "Hồ Chí Minh"
-    level: Level | None
-    n_tokens: int
-
-
-@dataclass(frozen=True, slots=True)
 class _Row:
     kind: str
     canonical: str
@@ -97,11 +72,19 @@ def _key(tok: str) -> str:
     return fold(tok).strip(_PUNCT_EDGES)
 
 
+def _levels(text: str) -> tuple[Level, ...]:
+    """The levels column of a type row ("province,district"), checked: a typo in the table fails loudly."""
+    out = tuple(text.split(","))
+    unknown = set(out) - set(get_args(Level))
+    if unknown:
+        raise ValueError(f"abbreviations.tsv: unknown level(s) {sorted(unknown)}")
+    return cast("tuple[Level, ...]", out)
+
+
 @cache
-def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level, ...]], dict[str, str], int]:
+def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level, ...]], int]:
     index: dict[tuple[str, ...], list[_Row]] = {}
     levels: dict[str, tuple[Level, ...]] = {}
-    abbrs: dict[str, str] = {}
     max_n = 1
     text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
@@ -109,9 +92,8 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
             continue
         kind, canonical, info, variants = line.split("\t")
         if kind == "type":
-            lv, _, ab = info.partition(":")
-            levels[canonical] = tuple(lv.split(","))  # type: ignore[assignment]
-            abbrs[canonical] = ab
+            lv = info.partition(":")[0]  # after the colon: the output abbreviation (no runtime reader)
+            levels[canonical] = _levels(lv)
         canon_fold = fold(canonical.lower())
         spelled = [] if kind == "name" else [canonical.lower()]
         for v in [*spelled, *variants.split(",")]:
@@ -121,6 +103,7 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
             fv = fold(v)
             # Marks are checked only on spelled-out forms (fold == canonical fold): there a differently marked
             # token is a different word (Xá vs Xã, Tô vs Tổ). Marks on abbreviations (T/phố) are free.
+            ref: tuple[str, ...]
             if fv != canon_fold:
                 ref = ()
             elif fv != v:
@@ -133,7 +116,7 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
             if all((r.kind, r.canonical) != (kind, canonical) for r in bucket):
                 bucket.append(row)
             max_n = max(max_n, len(key))
-    return index, levels, abbrs, max_n
+    return index, levels, max_n
 
 
 def _agrees(written: list[str], ref: tuple[str, ...]) -> bool:
@@ -158,7 +141,7 @@ def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
     """Longest table row of `kind` starting at ``tokens[i]`` (None also for an index out of range)."""
     if i < 0 or i >= len(tokens):
         return None
-    index, _, _, max_n = _tables()
+    index, _, max_n = _tables()
     for n in range(min(max_n, len(tokens) - i), 0, -1):
         window = tokens[i : i + n]
         key = tuple(_key(t) for t in window)
@@ -178,11 +161,6 @@ def is_abbreviation(token: str) -> bool:
     return any(not row.ref for row in index.get((_key(token),), ()))
 
 
-def _levels_abbr() -> tuple[dict[str, tuple[Level, ...]], dict[str, str]]:
-    _, levels, abbrs, _ = _tables()
-    return levels, abbrs
-
-
 def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
     """Whether a unit-type word starts at ``tokens[i]`` (longest match: "Thành Phố" before "T").
 
@@ -193,57 +171,12 @@ def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
     if hit is None:
         return None
     row, n = hit
-    levels, _ = _levels_abbr()
+    levels = _tables()[1]
     written = " ".join(t.lower().strip(_PUNCT_EDGES) for t in tokens[i : i + n])
     canon = row.canonical.lower()
     full = fold(written) == fold(canon)
     bare = full and fold(written) == written and written != canon
     return TypeMatch(row.canonical, n, levels[row.canonical], not full, bare)
-
-
-_GLUE = re.compile(r"^([^\W\d_]+(?:[./][^\W\d_]+)?)([./]|(?=\d))(.+)$")
-
-
-def split_glued(token: str) -> tuple[TypeMatch, str] | None:
-    """Split a type prefix glued to the name: ``P.7 -> (Phường, "7")``, ``Q1``, ``F12``, ``Tp.Hcm``, ``H.Ba``.
-
-    Only a separator (``.`` or ``/``) or a following digit counts as glue, so ``Phan`` is never
-    ``Ph`` + ``an``.
-    """
-    m = _GLUE.match(token)
-    if not m:
-        return None
-    head, rest = m.group(1), m.group(3)
-    tm = unit_type_of([head], 0)
-    if tm is None or not rest.strip("./"):
-        return None
-    return tm, rest.strip("./")
-
-
-def address_word_of(tokens: list[str], i: int) -> WordMatch | None:
-    """Whether a free-text address word starts at ``tokens[i]``: Thôn, Xóm, Ấp, Khu Phố / Kp, Tdp, Đường."""
-    hit = _lookup(tokens, i, "word")
-    if hit is None:
-        return None
-    row, n = hit
-    return WordMatch(row.canonical, n, None if row.info == "-" else row.info)
-
-
-def name_abbreviation_of(tokens: list[str], i: int) -> NameMatch | None:
-    """Whether a well-known name abbreviation starts at ``tokens[i]``: hcm, tphcm, sg, hn, brvt, hbt."""
-    hit = _lookup(tokens, i, "name")
-    if hit is None:
-        return None
-    row, n = hit
-    level = None if row.info == "-" else row.info
-    return NameMatch(row.canonical, level, n)  # type: ignore[arg-type]
-
-
-def written_type(unit_type: str, abbreviated: bool = False) -> str:
-    """How to write a type in output, Title Case like the real lines: "Thành Phố" / "Tp", "Phường" / "P"."""
-    if abbreviated:
-        return _levels_abbr()[1][unit_type]
-    return title_case(unit_type)
 
 
 def initials(name: str) -> str:
@@ -264,10 +197,6 @@ def initials(name: str) -> str:
 _LEVEL_INT = {"province": 1, "district": 2, "ward": 3}
 
 
-def _squeeze(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
 @cache
 def type_keys() -> tuple[tuple[str, str], ...]:
     """Every type spelling as a squeezed key (folded, letters/digits only) -> type, longest key first.
@@ -280,7 +209,7 @@ def type_keys() -> tuple[tuple[str, str], ...]:
     for key, rows in index.items():
         for row in rows:
             if row.kind == "type":
-                k = _squeeze(" ".join(key))
+                k = squeeze(" ".join(key))
                 if k and k not in seen:
                     seen[k] = row.canonical
     return tuple(sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[0])))
@@ -289,7 +218,7 @@ def type_keys() -> tuple[tuple[str, str], ...]:
 @cache
 def type_level(unit_type: str) -> frozenset[int]:
     """Gazetteer levels (1 province, 2 district, 3 ward) a type can label; empty for an unknown type."""
-    return frozenset(_LEVEL_INT[lv] for lv in _levels_abbr()[0].get(unit_type, ()))
+    return frozenset(_LEVEL_INT[lv] for lv in _tables()[1].get(unit_type, ()))
 
 
 @cache
@@ -298,7 +227,7 @@ def _name_abbrs() -> dict[str, tuple[str, ...]]:
     for key, rows in _tables()[0].items():
         for row in rows:
             if row.kind == "name":
-                out.setdefault(_squeeze(row.canonical), []).append(" ".join(key))
+                out.setdefault(squeeze(row.canonical), []).append(" ".join(key))
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
@@ -307,7 +236,7 @@ def name_abbreviations(name: str) -> tuple[str, ...]:
 
     The name is compared squeezed, so "Bà Rịa - Vũng Tàu" and "Bà Rịa Vũng Tàu" both find "brvt".
     """
-    return _name_abbrs().get(_squeeze(name), ())
+    return _name_abbrs().get(squeeze(name), ())
 
 
 def repair_type_word(text: str) -> str:
@@ -321,13 +250,7 @@ def repair_type_word(text: str) -> str:
         return text
     m = unit_type_of(tokens, 0)
     if m is None or m.n_tokens != len(tokens):
-        key = _squeeze(text)
-        full = [t for t in UNIT_TYPES if _squeeze(t) == key]
+        key = squeeze(text)
+        full = [t for t in UNIT_TYPES if squeeze(t) == key]
         return full[0] if full else text
     return text if m.abbreviated else m.type
-
-
-#: type -> levels it can label, e.g. ``TYPE_LEVELS["Thành phố"] == ("province", "district")``.
-TYPE_LEVELS: dict[str, tuple[Level, ...]] = dict(_tables()[1])
-#: type -> abbreviated written form in the real data's style ("Tp", "Tx", "P", "Q", "H", "Tt").
-TYPE_ABBREVIATION: dict[str, str] = dict(_tables()[2])

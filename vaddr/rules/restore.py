@@ -153,7 +153,7 @@ class Vocabulary:
                     words[i].rstrip(_EDGE) != words[i] or words[i + size - 1].lstrip(_EDGE) != words[i + size - 1]
                 ):
                     continue
-                lowered = [c.lower() for c in window]  # type: ignore[union-attr]
+                lowered = [c.lower() for c in window if c is not None]  # all are (checked above)
                 form = self.best(tuple(fold(c) for c in lowered))
                 if form is None or len(form) != size:
                     continue

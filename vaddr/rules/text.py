@@ -27,6 +27,7 @@ __all__ = [
     "normalize",
     "strip_marks",
     "fold",
+    "squeeze",
     "strip_tones",
     "to_old_style",
     "to_new_style",
@@ -92,7 +93,7 @@ def _build_tables() -> tuple[
 _STRIP, _FOLD_BASE, _UNTONE, _TONED, _COMPOSE = _build_tables()
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """str.translate table for fold(): strip marks + lowercase, filled lazily per code point, 1 -> 1 char."""
 
     def __missing__(self, cp: int) -> str:
@@ -123,6 +124,15 @@ def fold(s: str) -> str:
     Characters whose lowercase is longer than one char (e.g. U+0130) are kept unchanged.
     """
     return s.translate(_FOLD)
+
+
+def squeeze(s: str) -> str:
+    """:func:`fold` without spaces or punctuation (``"Bà Rịa - Vũng Tàu" -> "bariavungtau"``).
+
+    The key every whole-name comparison uses: a line that lost its marks or its spaces still meets its names.
+    Not length-preserving, unlike :func:`fold`.
+    """
+    return "".join(ch for ch in fold(s) if ch.isalnum())
 
 
 def strip_tones(s: str) -> str:
