@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from vaddr.inputs import IMAGE_SUFFIXES as IMAGE_SUFFIXES  # re-exported: vaddr.integrations.ray reads it here
 from vaddr.ocr_backends import ImageError, ImageInput, InputImage, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
 from vaddr.ocr_backends.lines import recognize_lines

@@ -230,8 +230,9 @@ def create_app(backend: str = "crnn", threads: int = 1, limits: Limits | None = 
 
     @app.exception_handler(StarletteHTTPException)  # also FastAPI's HTTPException, and 404/405 from routing
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if isinstance(exc.detail, dict):
-            return JSONResponse(exc.detail, exc.status_code)
+        detail: Any = exc.detail  # our own 422 for /ocr carries a dict ({error, detail})
+        if isinstance(detail, dict):
+            return JSONResponse(detail, exc.status_code)
         return JSONResponse({"error": str(exc.detail)}, exc.status_code)
 
     @app.exception_handler(Exception)

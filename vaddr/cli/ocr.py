@@ -109,7 +109,7 @@ def write_result(out: common.Output, r: OcrResult, several: bool) -> None:
     if out.format == "json":
         out.json(result_json(r))
     elif out.format == "csv":
-        row = {"file": common.json_safe(r.file), "text": r.text, "raw": r.raw, "error": r.error or ""}
+        row: dict[str, Any] = {"file": common.json_safe(r.file), "text": r.text, "raw": r.raw, "error": r.error or ""}
         row["needs_review"] = r.needs_review
         row["status"] = r.status
         address = common.address_row(r.address)
