@@ -23,13 +23,15 @@ def sdist_files(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     pytest.importorskip("build")
     out = tmp_path_factory.mktemp("sdist")
     src = out / "src"  # build from a clean copy: no stale *.egg-info/SOURCES.txt, nothing written into the checkout
-    shutil.copytree(
-        ROOT,
-        src,
-        ignore=shutil.ignore_patterns(
-            ".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts", "*.npz"
-        ),
-    )
+    skip = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts", "*.npz")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(skip(folder, names))
+        if Path(folder).resolve() == ROOT / "tests" / "data":  # test fixtures, not training caches
+            ignored = {n for n in ignored if not n.endswith(".npz")}
+        return ignored
+
+    shutil.copytree(ROOT, src, ignore=ignore)
     subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), str(src)],
         check=True,
@@ -47,7 +49,15 @@ def _needed() -> set[str]:
         if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p) and "build" not in p.parts
     }
     imported_by_tests = {"training/__init__.py", "training/charset.py", "training/shards.py", "training/splits.py"}
-    return tests | imported_by_tests | {"tools/build_gazetteer.py", "LICENSE", "vaddr/py.typed", "pyproject.toml"}
+    # the example plugin package (tests/test_plugin_example.py installs it) and the published JSON Schema
+    # (tests/test_cli_conventions.py checks it is current)
+    examples = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "examples").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p) and "build" not in p.parts
+    }
+    extra = {"tools/build_gazetteer.py", "LICENSE", "vaddr/py.typed", "pyproject.toml", "docs/schema.json"}
+    return tests | imported_by_tests | examples | extra
 
 
 def test_sdist_carries_what_its_tests_need(sdist_files: set[str]) -> None:
