@@ -6,11 +6,39 @@ itself. Internals use plain tuples and dataclasses for speed.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Level = Literal["province", "district", "ward"]
+
+class Level(str, Enum):
+    """Level of an administrative unit. The value is what JSON carries ("province", "district", "ward").
+
+    A str-valued enum, so ``Level.WARD == "ward"`` and JSON stays the plain strings; ``depth`` gives the
+    gazetteer's numbering (1 province, 2 district, 3 ward), for the data files that store levels as numbers.
+    """
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    WARD = "ward"
+
+    __str__ = str.__str__  # "ward", not "Level.WARD", in f-strings and str() on every Python version
+    __format__ = str.__format__
+
+    @property
+    def depth(self) -> int:
+        """1 for a province, 2 for a district, 3 for a ward."""
+        return _DEPTH[self]
+
+    @classmethod
+    def of_depth(cls, depth: int) -> Level:
+        """The level the gazetteer numbers `depth` (1, 2 or 3)."""
+        return _BY_DEPTH[depth]
+
+
+_DEPTH = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.WARD: 3}
+_BY_DEPTH = {d: lv for lv, d in _DEPTH.items()}
 Scheme = Literal["legacy", "2025"]
 
 

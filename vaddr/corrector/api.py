@@ -3,7 +3,8 @@
 It accepts one string or a recognizer's ranked hypotheses. Each hypothesis is parsed against the gazetteer;
 the winner maximises recognizer log-probability plus a weighted structure score (how much of the line is
 explained by a consistent province/district/ward chain) minus a cost per word that is no known spelling. The
-weights live in `weights.py`, fitted on data (`training/fit_rescoring.py`), and are read at call time.
+weights and every other tunable are one `Params` value (params.py; the fitted weights are read from
+`data/weights.json`, written by `training/fit_rescoring.py`), passed as `correct(..., params=...)`.
 """
 
 from __future__ import annotations
@@ -12,19 +13,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer
-from vaddr.corrector import matcher, render, rescore, weights
+from vaddr.corrector import matcher, render, rescore
 from vaddr.corrector.index import squeeze
+from vaddr.corrector.params import DEFAULT, Params
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
-from vaddr.types import Address, Alternative, Hypothesis, Scheme, UnitMatch
+from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
 CaseOption = Literal["title", "upper", "lower", "keep"]
-
-_LEVEL_NAMES = {1: "province", 2: "district", 3: "ward"}
-FIXPOINT_ROUNDS = 3
-TIE_2025 = -0.5  # most forms predate the reform: the legacy reading wins ties
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
@@ -61,22 +59,24 @@ def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
     return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
 
 
-def _readings(line: matcher.Prepared, scheme: Scheme, limit: int) -> list[tuple[str, list[matcher.Parse], float]]:
+def _readings(
+    line: matcher.Prepared, scheme: Scheme, limit: int, params: Params
+) -> list[tuple[str, list[matcher.Parse], float]]:
     """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
 
     Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district, the
     legacy reading winning ties since most forms predate the reform.
     """
-    legacy = matcher.parse(line, "legacy", limit=limit)
+    legacy = matcher.parse(line, "legacy", limit=limit, params=params)
     readings = [("legacy", legacy, 0.0)]
     if scheme == "2025" or not _settled_legacy(legacy[0]):
-        readings.append(("2025", matcher.parse(line, "2025", limit=limit), TIE_2025))
+        readings.append(("2025", matcher.parse(line, "2025", limit=limit, params=params), params.tie_2025))
     return readings
 
 
-def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse, str]:
+def _best_reading(line: matcher.Prepared, scheme: Scheme, params: Params) -> tuple[matcher.Parse, str]:
     """The best parse of one text in either structure, with the same preference as `correct()`."""
-    (structure, parses, _), *others = _readings(line, scheme, limit=1)
+    (structure, parses, _), *others = _readings(line, scheme, 1, params)
     best = parses[0]
     for sch, other, tie in others:  # the first reading wins ties
         if other[0].score + tie > best.score:
@@ -87,7 +87,11 @@ def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse
 def _settled_legacy(parse: matcher.Parse) -> bool:
     """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
     cannot explain the line better (its ward would have to match the same letters)."""
-    return _clean_chain(parse) or any(m.level == 2 and m.edits == 0 for m in parse.matches) and len(parse.matches) >= 2
+    return (
+        _clean_chain(parse)
+        or any(m.level is Level.DISTRICT and m.edits == 0 for m in parse.matches)
+        and len(parse.matches) >= 2
+    )
 
 
 def _codes(parse: matcher.Parse) -> tuple[str, ...]:
@@ -128,12 +132,12 @@ def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
     return unknown
 
 
-def _confidence(parse: matcher.Parse) -> float:
+def _confidence(parse: matcher.Parse, params: Params) -> float:
     """How sure we are: match quality of each level found, discounted for levels not found."""
     if not parse.matches:
-        return 0.1
+        return params.confidence_none
     quality = [max(0.0, 1.0 - m.edits / max(1, m.end - m.start)) for m in parse.matches]
-    coverage = {1: 0.5, 2: 0.8, 3: 1.0}[len(parse.matches)]
+    coverage = params.coverage[len(parse.matches) - 1]
     return round(sum(quality) / len(quality) * coverage, 4)
 
 
@@ -142,7 +146,7 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     a = line.pos[m.type_start]
     b = line.pos[m.end - 1] + 1
     return UnitMatch(
-        level=_LEVEL_NAMES[unit.level],  # type: ignore[arg-type]
+        level=m.level,
         name=unit.name,
         type=unit.type,
         code=unit.code,
@@ -152,26 +156,26 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     )
 
 
-def _infer_parents(units: dict[str, UnitMatch], scheme: str) -> None:
+def _infer_parents(units: dict[Level, UnitMatch], scheme: str) -> None:
     """Fill the levels above the lowest matched unit that the line does not name: they follow from it.
 
     "Phú Nhuận Hồ Chí Minh" names no ward, but "Tân Thành Thành Phố Cà Mau" names no province although it has
     one; the address is only complete with it. Inferred units carry no span and no text.
     """
     gaz = gazetteer.legacy() if scheme == "legacy" else gazetteer.current()
-    lowest = units.get("ward") or units.get("district")
+    lowest = units.get(Level.WARD) or units.get(Level.DISTRICT)
     if lowest is None or lowest.code not in gaz:
         return
     unit = gaz.get(lowest.code)
     while unit.parent is not None and unit.parent in gaz:
         unit = gaz.get(unit.parent)
-        level = _LEVEL_NAMES[unit.level]
+        level = Level.of_depth(unit.level)
         if level not in units:
             units[level] = UnitMatch(
                 level=level,
                 name=unit.name,
                 type=unit.type,
-                code=unit.code,  # type: ignore[arg-type]
+                code=unit.code,
                 span=None,
                 score=lowest.score,
                 text="",
@@ -187,6 +191,7 @@ def correct(
     case: CaseOption = "title",
     alternatives: int = 0,
     lexicon: bool = True,
+    params: Params | None = None,
 ) -> Address:
     """Correct one address line.
 
@@ -204,20 +209,21 @@ def correct(
     When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
+
+    `params` is the cost model (`vaddr.corrector.params.Params`); None means the defaults with the fitted weights.
     """
+    params = DEFAULT if params is None else params
+    weights = params.weights
     hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
         line = matcher.prepare(hyp.text)
-        for sch, parses, tie in _readings(line, scheme, limit=2):
+        for sch, parses, tie in _readings(line, scheme, 2, params):
             for p in parses:
                 unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
                 score = (
-                    p.score * weights.WEIGHTS.structure
-                    + hyp.log_prob * weights.WEIGHTS.log_prob
-                    - unknown * weights.WEIGHTS.unknown_word
-                    + tie
+                    p.score * weights.structure + hyp.log_prob * weights.log_prob - unknown * weights.unknown_word + tie
                 )
                 scored.append((score, line, p, hyp, sch))
     scored.sort(key=lambda t: -t[0])
@@ -231,27 +237,24 @@ def correct(
     if lexicon and log_probs is not None and charset and line.text == hyp.text:
         windows = rescore.frame_windows(line.text, log_probs, charset)
         if windows is not None:
-            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as)
+            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
     spans_valid = True
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
     settled = _clean_chain(best) and squeeze(text) == line.squeezed
-    for _ in range(0 if settled else FIXPOINT_ROUNDS):
+    for _ in range(0 if settled else params.fixpoint_rounds):
         if text == line.text:
             break
         again = matcher.prepare(text)
-        best_again, read_as = _best_reading(again, scheme)  # as correct() would read it: either structure
+        best_again, read_as = _best_reading(again, scheme, params)  # as correct() would read it: either structure
         text_again, texts_again = render.render(again, best_again, tone_used, case)
         if text_again == text:
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
         parsed_as = read_as
-    units = {
-        _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
-        for m, t in zip(best.matches, unit_texts, strict=True)
-    }
+    units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
     _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:
@@ -276,22 +279,28 @@ def correct(
         text=text,
         input=hyps[0].text,
         remainder=remainder,
-        confidence=_confidence(best),
+        confidence=_confidence(best, params),
         scheme=parsed_as,  # type: ignore[arg-type]
         alternatives=alts,
-        **units,
+        **{level.value: unit for level, unit in units.items()},
     )
     if scheme == "2025" and parsed_as == "legacy":
         return convert(result, tone=tone_used, case=case)
     return result
 
 
-def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOption = "title") -> Address:
+def convert(
+    address: Address | str,
+    *,
+    tone: ToneOption = "auto",
+    case: CaseOption = "title",
+    params: Params | None = None,
+) -> Address:
     """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025."""
     from vaddr.corrector.convert import to_2025
 
     if isinstance(address, str):
-        address = correct(address, tone=tone, case=case)
+        address = correct(address, tone=tone, case=case, params=params)
     return to_2025(address, tone=tone, case=case)
 
 

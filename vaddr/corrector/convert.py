@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from vaddr import gazetteer
 from vaddr.corrector.render import style
-from vaddr.types import Address, Alternative, UnitMatch
+from vaddr.types import Address, Alternative, Level, UnitMatch
 
 
-def _unit(level: str, unit: gazetteer.Unit, score: float, text: str) -> UnitMatch:
-    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score, text=text)  # type: ignore[arg-type]
+def _unit(level: Level, unit: gazetteer.Unit, score: float, text: str) -> UnitMatch:
+    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score, text=text)
 
 
 def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Address:
@@ -35,10 +35,10 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
     parts = [address.remainder] if address.remainder else []
     ward = None
     if conv.ward is not None:
-        ward = _unit("ward", conv.ward, source.score, ward_text(conv.ward))
+        ward = _unit(Level.WARD, conv.ward, source.score, ward_text(conv.ward))
         parts.append(ward.text)
     parts.append(province_text)
-    province = _unit("province", conv.province, source.score, province_text)
+    province = _unit(Level.PROVINCE, conv.province, source.score, province_text)
     head = " ".join(parts[:-1])
     alternatives = [
         Alternative(text=" ".join(p for p in (address.remainder, ward_text(alt), province_text) if p), score=0.0)

@@ -14,9 +14,11 @@ from functools import cache
 import numpy as np
 
 from vaddr import gazetteer
+from vaddr.corrector.params import Params
 from vaddr.gazetteer import Unit
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, to_new_style
+from vaddr.types import Level
 
 
 def squeeze(text: str) -> str:
@@ -33,10 +35,12 @@ class Entry:
     exact_only: bool = False  # initials and short abbreviations must match exactly
     is_alias: bool = False
     marked_key: str = ""  # lower case, new-style tones, letters only: compared with what was written
+    level: Level = Level.WARD  # the unit's level (set from the gazetteer's number)
 
     def __post_init__(self) -> None:
         marked = to_new_style(self.display.lower())
         object.__setattr__(self, "marked_key", "".join(ch for ch in marked if ch.isalnum()))
+        object.__setattr__(self, "level", Level.of_depth(self.unit.level))
 
 
 @dataclass(slots=True)
@@ -48,19 +52,19 @@ class Group:
     _pos: dict[str, int] = field(default_factory=dict)
     min_len: int = 99
     max_len: int = 0
-    _arrays: tuple[np.ndarray, list[str]] | None = None
+    _arrays: dict[tuple, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     def index_of(self, key: str) -> int | None:
         return self._pos.get(key)
 
-    def arrays(self) -> tuple[np.ndarray, list[str]]:
-        """Per key: edits it may absorb (numpy, for the vectorised filter) and the digits it contains."""
-        if self._arrays is None:
-            from vaddr.corrector.matcher import max_edits
-
-            allowed = np.array([max_edits(len(k)) for k in self.keys], dtype=np.int32)
-            self._arrays = (allowed, ["".join(c for c in k if c.isdigit()) for k in self.keys])
-        return self._arrays
+    def arrays(self, params: Params) -> tuple[np.ndarray, list[str]]:
+        """Per key: edits it may absorb under `params` (numpy, for the vectorised filter) and its digits."""
+        slot = (params.edit_limits, params.edit_limit_long)
+        found = self._arrays.get(slot)
+        if found is None:
+            allowed = np.array([params.max_edits(len(k)) for k in self.keys], dtype=np.int32)
+            found = self._arrays[slot] = (allowed, ["".join(c for c in k if c.isdigit()) for k in self.keys])
+        return found
 
     def add(self, key: str, entry: Entry) -> None:
         if not key:
@@ -103,7 +107,7 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
         else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
             out.append((key, Entry(unit, unit.name, exact_only=True)))
     words = unit.name.split()
-    if len(words) >= 3 and unit.level < 3:
+    if len(words) >= 3 and Level.of_depth(unit.level) is not Level.WARD:
         initials = abbreviations.initials(unit.name)
         out.append((initials, Entry(unit, initials.capitalize(), exact_only=True, is_alias=True)))
     return out
@@ -126,7 +130,7 @@ def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
         add_all(provinces, prov)
         in_province = wards_of_province.setdefault(prov.code, Group())
         for child in gaz.children(prov.code):
-            if child.level == 3:  # 2025 scheme: wards hang directly under the province
+            if Level.of_depth(child.level) is Level.WARD:  # 2025 scheme: wards hang directly under the province
                 add_all(in_province, child)
                 continue
             add_all(districts_of.setdefault(prov.code, Group()), child)
