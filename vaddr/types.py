@@ -67,6 +67,19 @@ class UnitMatch(BaseModel):
         default=False,
         description="Not written on the line but implied by the unit below it (a district names its province).",
     )
+    current: bool = Field(
+        default=True,
+        description="False for a unit that no longer exists in the final legacy state (merged, renamed, moved); "
+        "it is reported as written, with `valid` and `successor`.",
+    )
+    valid: str = Field(
+        default="",
+        description="When a non-current unit existed, e.g. 'GSO registry 2004-08-31 to "
+        "2020-12-06'; '' for a current unit.",
+    )
+    successor: str | None = Field(
+        default=None, description="Code of the legacy unit that took a non-current unit over, where recorded."
+    )
 
 
 class Alternative(BaseModel):

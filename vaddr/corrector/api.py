@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer
-from vaddr.corrector import matcher, render, rescore
+from vaddr.corrector import matcher, order, render, rescore
 from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.rules.abbreviations import is_abbreviation
@@ -94,6 +94,27 @@ def _settled_legacy(parse: matcher.Parse) -> bool:
     )
 
 
+def _exact_province(parse: matcher.Parse) -> bool:
+    return any(m.level is Level.PROVINCE and m.edits == 0 for m in parse.matches)
+
+
+def _needs_reorder(parses: list[matcher.Parse]) -> bool:
+    """The line as written yields no province read without an edit: it may be written in another order."""
+    return not _exact_province(parses[0])
+
+
+def _lines(text: str, scheme: Scheme, params: Params) -> list[tuple[matcher.Prepared, list, float]]:
+    """The line as written with its readings, plus its reorderings where it needs them (each with its cost)."""
+    line = matcher.prepare(text)
+    readings = _readings(line, scheme, 2, params)
+    out = [(line, readings, 0.0)]
+    if _needs_reorder(readings[0][1]):
+        for other in order.reorderings(line.text):
+            again = matcher.prepare(other)
+            out.append((again, _readings(again, scheme, 2, params), params.reorder_cost))
+    return out
+
+
 def _codes(parse: matcher.Parse) -> tuple[str, ...]:
     return tuple(m.entry.unit.code for m in parse.matches)
 
@@ -153,6 +174,9 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
         span=(a, b) if spans_valid else None,
         score=round(max(0.0, 1.0 - m.edits / max(1, m.end - m.start)), 4),
         text=text,
+        current=unit.current,
+        valid=unit.valid,
+        successor=None if unit.current else gazetteer.successor(unit.code),
     )
 
 
@@ -180,6 +204,9 @@ def _infer_parents(units: dict[Level, UnitMatch], scheme: str) -> None:
                 score=lowest.score,
                 text="",
                 inferred=True,
+                current=unit.current,
+                valid=unit.valid,
+                successor=None if unit.current else gazetteer.successor(unit.code),
             )
 
 
@@ -218,14 +245,15 @@ def correct(
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     for hyp in hyps:
-        line = matcher.prepare(hyp.text)
-        for sch, parses, tie in _readings(line, scheme, 2, params):
-            for p in parses:
-                unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
-                score = (
-                    p.score * weights.structure + hyp.log_prob * weights.log_prob - unknown * weights.unknown_word + tie
-                )
-                scored.append((score, line, p, hyp, sch))
+        for line, readings, cost in _lines(hyp.text, scheme, params):
+            for sch, parses, tie in readings:
+                for p in parses:
+                    if cost and not _exact_province(p):
+                        continue  # a reordering must bring a province written in full to the end
+                    unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
+                    structure = p.score * weights.structure - unknown * weights.unknown_word
+                    score = structure + hyp.log_prob * weights.log_prob + tie - cost
+                    scored.append((score, line, p, hyp, sch))
     scored.sort(key=lambda t: -t[0])
     _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
@@ -239,7 +267,7 @@ def correct(
         if windows is not None:
             best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
-    spans_valid = True
+    spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.

@@ -34,6 +34,10 @@ class Entry:
     display: str  # bare name as it should be printed (new-style tones; the renderer converts)
     exact_only: bool = False  # initials and short abbreviations must match exactly
     is_alias: bool = False
+    # how the written span must look for this spelling to count: "caps" (two-letter initials, "BT", "GV"),
+    # "dotted" (a first word cut to its initial with "." or "/": "C/Giấy", "T.Giang", "H.C.Minh")
+    form: str = ""
+    folded: str = ""  # the display name folded, words kept apart: "phu yen"
     marked_key: str = ""  # lower case, new-style tones, letters only: compared with what was written
     level: Level = Level.WARD  # the unit's level (set from the gazetteer's number)
 
@@ -41,6 +45,7 @@ class Entry:
         marked = to_new_style(self.display.lower())
         object.__setattr__(self, "marked_key", "".join(ch for ch in marked if ch.isalnum()))
         object.__setattr__(self, "level", Level.of_depth(self.unit.level))
+        object.__setattr__(self, "folded", " ".join(fold(self.display).replace("-", " ").split()))
 
 
 @dataclass(slots=True)
@@ -106,10 +111,19 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
             out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True)))
         else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
             out.append((key, Entry(unit, unit.name, exact_only=True)))
-    words = unit.name.split()
-    if len(words) >= 3 and Level.of_depth(unit.level) is not Level.WARD:
+    words = unit.name.replace("-", " ").split()
+    level = Level.of_depth(unit.level)
+    if len(words) >= 3 and level is not Level.WARD:
         initials = abbreviations.initials(unit.name)
         out.append((initials, Entry(unit, initials.capitalize(), exact_only=True, is_alias=True)))
+    if len(words) == 2 and level is Level.DISTRICT and not any(w.isdigit() for w in words):
+        # "BT" for Bình Thạnh, "GV" for Gò Vấp: only in capitals, and never a type or word abbreviation ("TP")
+        initials = abbreviations.initials(unit.name)
+        if not abbreviations.is_abbreviation(initials):
+            out.append((initials, Entry(unit, initials.upper(), exact_only=True, is_alias=True, form="caps")))
+    if len(words) >= 2 and level is not Level.WARD and not any(w.isdigit() for w in words):
+        dotted = abbreviations.initials(" ".join(words[:-1])) + squeeze(words[-1])
+        out.append((dotted, Entry(unit, unit.name, exact_only=True, is_alias=True, form="dotted")))
     return out
 
 

@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector.index import Entry, Group, MatchIndex, match_index, squeeze
 from vaddr.corrector.params import DEFAULT, Params
+from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, normalize, to_new_style
 from vaddr.types import Level
@@ -44,8 +45,11 @@ class Prepared:
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-line cache of type-word lookups
 
 
+NOISE = "*"  # stands in the squeezed line for a character that matches no letter of any name
+
+
 def prepare(text: str) -> Prepared:
-    text = normalize(text)
+    text = tidy(normalize(text))
     folded = fold(text)
     chars: list[str] = []
     pos: list[int] = []
@@ -53,7 +57,9 @@ def prepare(text: str) -> Prepared:
     prev_alnum = False
     prev_kind = ""
     for i, ch in enumerate(folded):
-        if ch.isalnum():
+        if ch.isdigit() and 0 < i < len(folded) - 1 and folded[i - 1].isalpha() and folded[i + 1].isalpha():
+            ch = NOISE  # a digit inside a word ("Nam Đị8nh", "Sơ6n"): a slip that costs an edit, no number
+        if ch.isalnum() or ch == NOISE:
             kind = "d" if ch.isdigit() else "a"
             if prev_alnum and kind != prev_kind and chars:
                 bound[-1] = True  # "Q3", "Kp4": a letter/digit change is a word boundary
@@ -192,12 +198,24 @@ def _written_marked(line: Prepared, start: int, end: int) -> str | None:
     return cached
 
 
-def _swallowed_type(line: Prepared, start: int, end: int, key: str, params: Params) -> float:
-    """Penalty for a name span that contains a written type word the name itself does not contain, or that
-    cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
-    for lo, hi, type_key in line.type_spans:
-        if start <= lo and hi <= end and type_key not in key:
-            return params.type_inside
+def _written_form(line: Prepared, start: int, end: int, form: str) -> bool:
+    """Whether the written span has the shape an abbreviated spelling needs (see `Entry.form`)."""
+    written = line.text[line.pos[start] : line.pos[end - 1] + 1]
+    if form == "caps":
+        return written.isupper() and " " not in written
+    if form == "dotted":
+        return "." in written or "/" in written
+    return True
+
+
+def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Params) -> float:
+    """Penalty for a name span that contains a written type word the name itself does not contain as words
+    ("Huyện" read as Phú Yên, "Tỉnh" as Vinh), or that cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
+    for lo, hi, _ in line.type_spans:
+        if start <= lo and hi <= end:
+            written = " ".join(fold(line.text[line.pos[lo] : line.pos[hi - 1] + 1]).split())
+            if f" {written} " not in f" {name} ":
+                return params.type_inside
         if lo < start < hi or lo < end < hi:
             return params.type_inside
     return 0.0
@@ -288,11 +306,13 @@ def _candidates(
     for _, start, idx, edits, off in hits[: params.beam * params.shortlist_beams]:
         key = group.keys[idx]
         written = _written_marked(line, start, end)
-        inside = _swallowed_type(line, start, end, key, params)
         for entry in group.entries[idx]:
             if entry.exact_only and (edits or off):
                 continue
+            if entry.form and not _written_form(line, start, end, entry.form):
+                continue
             stale = 0.0 if entry.unit.current else params.not_current
+            inside = _swallowed_type(line, start, end, entry.folded, params) if line.type_spans else 0.0
             base = len(key) - params.edit_cost * edits - off - stale - inside
             if written is not None:  # marks were written: they count, beyond the letters
                 base -= params.mark_cost * max(0, Levenshtein.distance(entry.marked_key, written) - edits)

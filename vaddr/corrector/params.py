@@ -124,6 +124,8 @@ class Params:
     lone_district_fuzzy_gain: float = 6.0
 
     # --- choosing among readings (joint units) -------------------------------------------------------------
+    #: cost of reading the line with its parts reordered (province first, "HCM Q1 P Bến Thành") (joint)
+    reorder_cost: float = 1.0
     #: weights of the joint score; defaults are the fitted ones in data/weights.json
     weights: Weights = field(default_factory=fitted_weights)
     #: added to a 2025-structure reading: most forms predate the reform, so the legacy reading wins ties (joint)

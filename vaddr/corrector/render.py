@@ -41,6 +41,8 @@ def _name_text(written: str, m: LevelMatch) -> str:
     """
     if m.entry.exact_only and m.entry.is_alias:
         return written
+    if any(ch.isdigit() for ch in written) and not any(ch.isdigit() for ch in m.entry.display):
+        return written  # digits inside a name ("Kh3nh") are never corrected: the unit is found, the text kept
     shown = m.entry.display
     if "-" in shown and "-" not in written:
         shown = " ".join(shown.replace("-", " ").split())
