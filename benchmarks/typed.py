@@ -10,7 +10,8 @@ Two sources, each reported on its own:
   (``../shared/data/units_history.tsv.gz``): ``history`` (units of 2004-2024 written with their parents of the
   time), ``initials`` (HCM / Hà Nội districts by their initials, with SG / HCM / HN / TP.HCM), ``glued`` (type
   letters glued to names: "XTân Thạnh", "HuyệnCai Lậy", "TBình Dương"), ``order`` (province first), ``country``
-  (", Việt Nam", "VN", a postcode), ``punct`` (dotted types "P.", "Q.", "T.", separators "-", ";", "/", ".").
+  (", Việt Nam", "VN", a postcode), ``punct`` (dotted types "P.", "Q.", "T.", separators "-", ";", "/", "."),
+  ``noisy`` (those shapes mixed with a slip in one name, a level left out, lower case, doubled commas).
 
     python benchmarks/typed.py [--seed 11] [--per-kind 80] [-v]
 
@@ -162,6 +163,47 @@ def shaped_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, 
     return out
 
 
+def _typo(name: str, rng: random.Random) -> str:
+    """One slip inside a name of 6+ letters: a letter dropped, doubled or replaced, or its marks lost."""
+    if len(name) < 6 or name.isdigit():
+        return name
+    i = rng.randrange(1, len(name) - 1)
+    if not name[i].isalpha():
+        return name
+    op = rng.random()
+    if op < 0.3:
+        return name[:i] + name[i + 1 :]
+    if op < 0.5:
+        return name[:i] + name[i] + name[i:]
+    if op < 0.7:
+        return name[:i] + rng.choice("aeiouynhtg") + name[i + 1 :]
+    return strip_marks(name)
+
+
+def noisy_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:
+    """The shapes of the dev set mixed: glued or dotted type letters, a slip in one name, a level left out,
+    doubled commas, lower-case words."""
+    out = []
+    for w, d, p in _current_chains(rng, n):
+        names = [w.name, d.name, p.name]
+        gold = list(names)
+        k = rng.randrange(3)
+        names[k] = _typo(names[k], rng)
+        drop = rng.random()
+        types = [TYPE_LETTER[w.type], TYPE_LETTER[d.type], "T"]
+        glue = rng.choice(["", ".", " ", ". "])
+        parts = [f"{t}{glue}{x}" for t, x in zip(types, names, strict=True)]
+        if drop < 0.2:
+            parts[2], gold[2] = "", ""
+        elif drop < 0.35:
+            parts[1], gold[1] = "", ""
+        if rng.random() < 0.3:
+            parts = [x.lower() for x in parts]
+        text = rng.choice([",", ", ", ",, ", "  "]).join(parts)
+        out.append((text, (gold[2], gold[1], gold[0]), "noisy"))
+    return out
+
+
 def ours(text: str) -> tuple[str, str, str]:
     a = correct(text)
     return tuple("" if (u := getattr(a, lv)) is None or u.inferred else u.name for lv in LEVELS)  # type: ignore[return-value]
@@ -189,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     cases = dev_cases() + history_cases(rng, args.per_kind) + shaped_cases(rng, args.per_kind)
+    cases += noisy_cases(rng, 2 * args.per_kind)
     cases += [(t, g, "initials") for t, g in INITIAL_CASES]
     try:
         from vietnamadminunits import parse_address

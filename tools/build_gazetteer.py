@@ -386,6 +386,15 @@ def merge_history(units: dict[str, U], rows: list[dict[str, str]]) -> int:
         ]
         if same:
             rec = units[same[0]]
+            if not rec.current and rec.valid.startswith("GSO registry"):
+                rec.valid = f"{rec.valid.split(' to ')[0]} to {max(last, rec.valid.split(' to ')[-1])}"
+                if parents and parents[-1] != rec.parent:
+                    # a unit that moved (Tân Đức, Ba Vì -> Việt Trì in 2008) hangs under its last parent; the
+                    # earlier ones stay listed, so that it is found under either
+                    if rec.parent is not None:
+                        rec.extra_parents.add(rec.parent)
+                    rec.parent = parents[-1]
+                    rec.extra_parents.discard(parents[-1])
         else:
             rcode = code if code not in units else f"{code}~{first.replace('-', '')}"
             note = f"GSO registry {first} to {last}"

@@ -82,6 +82,22 @@ class UnitMatch(BaseModel):
     )
 
 
+PartLabel = Literal["house_number", "alley", "street", "hamlet", "building", "apartment", "floor", "other"]
+
+
+class AddressPart(BaseModel):
+    """One labelled piece of the free text left of the units (libpostal-like labels)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: PartLabel = Field(
+        description="house_number (12/3A, Số 5, Lô C), alley (hẻm, ngõ, ngách, kiệt), street (đường, phố or a bare "
+        "name after a number), hamlet (thôn, ấp, xóm, bản, buôn, khu phố, tổ dân phố, tổ, khu vực), building, "
+        "apartment, floor, other"
+    )
+    text: str = Field(description="The part as it reads in the output line.")
+
+
 class Alternative(BaseModel):
     """A runner-up reading of the whole line."""
 
@@ -102,3 +118,6 @@ class Address(BaseModel):
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
+    parts: list[AddressPart] = Field(
+        default_factory=list, description="The remainder split into labelled parts (house number, street...)."
+    )

@@ -16,6 +16,7 @@ from vaddr import gazetteer
 from vaddr.corrector import matcher, order, render, rescore
 from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
+from vaddr.corrector.parts import split_parts
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import tone_style
@@ -111,8 +112,29 @@ def _lines(text: str, scheme: Scheme, params: Params) -> list[tuple[matcher.Prep
     if _needs_reorder(readings[0][1]):
         for other in order.reorderings(line.text):
             again = matcher.prepare(other)
-            out.append((again, _readings(again, scheme, 2, params), params.reorder_cost))
+            if matcher.ends_with_exact_province(again, "legacy", params):  # else no reading of it would count
+                out.append((again, _readings(again, scheme, 2, params), params.reorder_cost))
     return out
+
+
+def _province_code(parse: matcher.Parse) -> str | None:
+    prov = next((m for m in parse.matches if m.level is Level.PROVINCE), None)
+    return None if prov is None else prov.entry.unit.code.split("~")[0]
+
+
+def _guard(
+    parse: matcher.Parse, first: matcher.Prepared, scheme: str, written: dict[str, frozenset[str]], params: Params
+) -> float:
+    """The province guard: a reading whose province is not the one written at the end of the best reading
+    (`first`), with at most `params.guard_edits` edits, pays `params.province_guard`."""
+    prov = next((m for m in parse.matches if m.level is Level.PROVINCE), None)
+    if prov is None:
+        return 0.0
+    code = prov.entry.unit.code.split("~")[0]
+    found = written.get(scheme)
+    if found is None:  # looked up once per call and structure, only when some reading has a province
+        found = written[scheme] = matcher.written_provinces(first, scheme, params)
+    return params.province_guard if found and code not in found else 0.0
 
 
 def _codes(parse: matcher.Parse) -> tuple[str, ...]:
@@ -244,6 +266,8 @@ def correct(
     hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
+    first = matcher.prepare(hyps[0].text)
+    written: dict[str, frozenset[str]] = {}
     for hyp in hyps:
         for line, readings, cost in _lines(hyp.text, scheme, params):
             for sch, parses, tie in readings:
@@ -254,6 +278,8 @@ def correct(
                     structure = p.score * weights.structure - unknown * weights.unknown_word
                     score = structure + hyp.log_prob * weights.log_prob + tie - cost
                     scored.append((score, line, p, hyp, sch))
+    if len({_province_code(p) for _, _, p, _, _ in scored} - {None}) > 1:  # readings disagree on the province
+        scored = [(s - _guard(p, first, sch, written, params), ln, p, h, sch) for s, ln, p, h, sch in scored]
     scored.sort(key=lambda t: -t[0])
     _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
@@ -287,7 +313,9 @@ def correct(
     remainder = ""
     if best.matches:
         first = line.pos[best.start]
-        remainder = render.free_text(line.text[:first], tone_used, case, not render.marks_written(line.text)).strip()
+        remainder = render.free_text(
+            line.text[:first], tone_used, case, not render.marks_written(line.text), not render.shouting(line.text)
+        ).strip()
     else:
         remainder = text
     alts: list[Alternative] = []
@@ -310,6 +338,7 @@ def correct(
         confidence=_confidence(best, params),
         scheme=parsed_as,  # type: ignore[arg-type]
         alternatives=alts,
+        parts=list(split_parts(remainder)),
         **{level.value: unit for level, unit in units.items()},
     )
     if scheme == "2025" and parsed_as == "legacy":
@@ -323,12 +352,17 @@ def convert(
     tone: ToneOption = "auto",
     case: CaseOption = "title",
     params: Params | None = None,
+    to: Scheme = "2025",
 ) -> Address:
-    """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025."""
-    from vaddr.corrector.convert import to_2025
+    """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025 (`to="2025"`), or its
+    units that no longer exist (read as written: Quận 2, Tĩnh Gia, Hà Tây) to the legacy units that took them
+    over, in the 3-level structure of 2025-06-30 (`to="legacy"`)."""
+    from vaddr.corrector.convert import to_2025, to_final_legacy
 
     if isinstance(address, str):
         address = correct(address, tone=tone, case=case, params=params)
+    if to == "legacy":
+        return to_final_legacy(address, tone=tone, case=case)
     return to_2025(address, tone=tone, case=case)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 
 import numpy as np
 
@@ -35,7 +36,8 @@ class Entry:
     exact_only: bool = False  # initials and short abbreviations must match exactly
     is_alias: bool = False
     # how the written span must look for this spelling to count: "caps" (two-letter initials, "BT", "GV"),
-    # "dotted" (a first word cut to its initial with "." or "/": "C/Giấy", "T.Giang", "H.C.Minh")
+    # "dotted" (a first word cut to its initial with "." or "/": "C/Giấy", "T.Giang", "H.C.Minh"),
+    # "word" (a short initialism written as one word: "HN", "Hcm", not "H n")
     form: str = ""
     folded: str = ""  # the display name folded, words kept apart: "phu yen"
     marked_key: str = ""  # lower case, new-style tones, letters only: compared with what was written
@@ -95,9 +97,23 @@ class MatchIndex:
     all_districts: Group
 
 
+@cache
+def _capital_initials() -> dict[tuple[int, str], tuple[str, ...]]:
+    """(level, squeezed name) -> initialisms that count only in capitals (data/capital_initials.tsv)."""
+    text = resources.files(__package__).joinpath("data/capital_initials.tsv").read_text(encoding="utf-8")
+    out: dict[tuple[int, str], tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, name, initials = line.split("\t")
+            out[(Level(level).depth, squeeze(name))] = tuple(i.strip() for i in initials.split(",") if i.strip())
+    return out
+
+
 def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
     """All the keys a unit can be written as."""
     out = [(squeeze(unit.name), Entry(unit, unit.name))]
+    for written in _capital_initials().get((unit.level, squeeze(unit.name)), ()):
+        out.append((squeeze(written), Entry(unit, written, exact_only=True, is_alias=True, form="caps")))
     for alias in unit.aliases:
         key = squeeze(alias)
         if not key or key.isdigit() != unit.name.isdigit():
@@ -107,8 +123,9 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
         out.append((key, Entry(unit, alias, is_alias=True)))
     for abbr in abbreviations.name_abbreviations(unit.name):
         key = squeeze(abbr)
-        if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written
-            out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True)))
+        if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written; a short one written as one word
+            form = "word" if len(key) <= 3 else ""
+            out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True, form=form)))
         else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
             out.append((key, Entry(unit, unit.name, exact_only=True)))
     words = unit.name.replace("-", " ").split()

@@ -48,6 +48,7 @@ class Prepared:
 NOISE = "*"  # stands in the squeezed line for a character that matches no letter of any name
 
 
+@lru_cache(maxsize=4096)
 def prepare(text: str) -> Prepared:
     text = tidy(normalize(text))
     folded = fold(text)
@@ -201,10 +202,12 @@ def _written_marked(line: Prepared, start: int, end: int) -> str | None:
 def _written_form(line: Prepared, start: int, end: int, form: str) -> bool:
     """Whether the written span has the shape an abbreviated spelling needs (see `Entry.form`)."""
     written = line.text[line.pos[start] : line.pos[end - 1] + 1]
-    if form == "caps":
-        return written.isupper() and " " not in written
+    if form == "caps":  # "BT", "ĐN", "QNa": capitals where the initials are ("QNa" keeps its lower-case tail)
+        return written[:1].isupper() and sum(ch.isupper() for ch in written) >= 2 and " " not in written
     if form == "dotted":
         return "." in written or "/" in written
+    if form == "word":
+        return not any(ch.isspace() for ch in written)
     return True
 
 
@@ -329,6 +332,22 @@ def _candidates(
                     best[slot] = match
     ranked = sorted(best.values(), key=lambda m: -m.gain)
     return ranked[: params.beam * params.ranked_beams]
+
+
+def ends_with_exact_province(line: Prepared, scheme: str = "legacy", params: Params = DEFAULT) -> bool:
+    """Whether the line ends with a province name written without an edit (a few dictionary probes)."""
+    n = len(line.squeezed)
+    return bool(n and _candidates(line, n, Level.PROVINCE, ("p",), scheme, params, exact=True))
+
+
+def written_provinces(line: Prepared, scheme: str, params: Params = DEFAULT) -> frozenset[str]:
+    """Codes of the provinces written at the end of the line with at most `params.guard_edits` edits, starting
+    at a written word: what the writer (or the recognizer's best reading) says the province is."""
+    n = len(line.squeezed)
+    found = _candidates(line, n, Level.PROVINCE, ("p",), scheme, params) if n else []
+    return frozenset(
+        m.entry.unit.code.split("~")[0] for m in found if m.edits <= params.guard_edits and line.bound[m.start]
+    )
 
 
 def _dedupe(matches: list[LevelMatch], params: Params) -> list[LevelMatch]:

@@ -133,6 +133,12 @@ class Params:
     #: how often the output is re-read until it reads back as itself (rounds)
     fixpoint_rounds: int = 3
 
+    # --- province guard (joint units) ---------------------------------------------------------------------------
+    #: a province written with at most this many edits at the end of the best reading is taken as written (edits)
+    guard_edits: int = 1
+    #: cost of a reading that replaces such a province by another one: it needs overwhelming evidence (joint)
+    province_guard: float = 4.0
+
     # --- confidence (probability-like, 0..1) -----------------------------------------------------------------
     #: confidence of a line in which no unit was found
     confidence_none: float = 0.1
