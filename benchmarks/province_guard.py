@@ -14,6 +14,7 @@ of the corrector are compared on the same readings:
     python benchmarks/province_guard.py --save /tmp/recs.pkl            # recognise, then evaluate
     python benchmarks/province_guard.py --load /tmp/recs.pkl            # evaluate only
     python benchmarks/province_guard.py --writers held-out              # only the 10 held-out writers
+    python benchmarks/province_guard.py --load /tmp/recs.pkl --no-guard # the same without the province guard
 
 Reads ``../shared/data/kalapa_real/labels.tsv`` in place.
 """
@@ -52,7 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load", type=Path, help="read the recognizer's output from here instead of recognising")
     ap.add_argument("--writers", default="all", help="'all' or 'held-out' (training.real_data.VAL_WRITERS)")
     ap.add_argument("--top-k", type=int, default=10)
+    ap.add_argument("--no-guard", action="store_true", help="switch the province guard off (Params.province_guard=0)")
     args = ap.parse_args(argv)
+    params = None
+    if args.no_guard:
+        import dataclasses
+
+        from vaddr.corrector.params import DEFAULT
+
+        params = dataclasses.replace(DEFAULT, province_guard=0.0)
     if args.load:
         labels, recs = pickle.loads(args.load.read_bytes())
     else:
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if gold is None:
             continue
         counted += 1
-        got = correct(rec).province
+        got = correct(rec, params=params).province
         if got is None:
             missing += 1
         elif got.code.split("~")[0] != gold.code.split("~")[0]:
