@@ -208,3 +208,11 @@ def test_convert_to_the_final_legacy_units() -> None:
     assert (a.ward.name, a.district.name, a.province.name) == ("Nguyên Bình", "Nghi Sơn", "Thanh Hóa")
     assert all(u.current for u in (a.ward, a.district, a.province))
     assert convert("Phường Thảo Điền, Quận 2, TP Hồ Chí Minh", to="legacy").district.name == "Thủ Đức"
+
+
+def test_a_province_far_from_its_name_needs_a_unit_below() -> None:
+    """Two edits from a province name and nothing under it: refused rather than invented."""
+    assert correct("Số 5 Qzx Hải Dưonqq").province is None
+    off = dataclasses.replace(DEFAULT, lone_province_edits=99)
+    assert correct("Số 5 Qzx Hải Dưonqq", params=off).province.name == "Hải Dương"
+    assert correct("Phường Cẩm Thượng Hải Dưonqq").province.name == "Hải Dương"  # its ward vouches for it

@@ -532,4 +532,5 @@ def _extend_wards(
         parses.append(Parse(score + ward.gain - penalty, (*upper, ward)))
         if len(seen) == params.beam:
             break
-    parses.append(Parse(score - params.skip_ward, upper))
+    if not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):
+        parses.append(Parse(score - params.skip_ward, upper))  # a province far from its name needs a unit below

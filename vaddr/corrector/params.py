@@ -118,6 +118,8 @@ class Params:
     implied_slack: int = 2
     #: how many of the line's last words an implied province may span (words)
     implied_words: int = 3
+    #: a province read with this many edits or more stands only with a district or ward under it (edits)
+    lone_province_edits: int = 2
     #: least gain of a district read with no province to anchor it (gain)
     lone_district_gain: float = 4.0
     #: least gain of such a district when it has an edit (gain)
