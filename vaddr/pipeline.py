@@ -36,6 +36,15 @@ class OcrResult(BaseModel):
     hypotheses: list[Hypothesis] = Field(default_factory=list, description="Recognizer readings, best first.")
     address: Address | None = Field(default=None, description="Structured address; None if not corrected.")
     error: str | None = Field(default=None, description="Why this image could not be read.")
+    confidence: float | None = Field(
+        default=None, description="Calibrated probability that `text` is exactly right (None if not corrected)."
+    )
+    char_confidence: list[float] = Field(
+        default_factory=list, description="Per character of `text`: calibrated probability that it is right."
+    )
+    needs_review: bool | None = Field(
+        default=None, description="confidence below the caller's acceptance threshold (None: no threshold given)."
+    )
 
     @property
     def ok(self) -> bool:
@@ -63,7 +72,15 @@ def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme) -> OcrRe
 
         address = correct_line(rec, scheme=scheme)
         text = address.text
-    return OcrResult(file=file, text=text, raw=raw, hypotheses=rec.hypotheses, address=address)
+    return OcrResult(
+        file=file,
+        text=text,
+        raw=raw,
+        hypotheses=rec.hypotheses,
+        address=address,
+        confidence=None if address is None else address.confidence,
+        char_confidence=[] if address is None else address.char_confidence,
+    )
 
 
 def iter_read(

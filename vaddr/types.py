@@ -80,6 +80,9 @@ class UnitMatch(BaseModel):
     successor: str | None = Field(
         default=None, description="Code of the legacy unit that took a non-current unit over, where recorded."
     )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Calibrated probability that this unit (its code) is right."
+    )
 
 
 PartLabel = Literal["house_number", "alley", "street", "hamlet", "building", "apartment", "floor", "other"]
@@ -114,10 +117,19 @@ class Address(BaseModel):
     district: UnitMatch | None = None
     ward: UnitMatch | None = None
     remainder: str = Field(default="", description="House number, street, hamlet... with diacritics repaired.")
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(
+        ge=0.0, le=1.0, description="Calibrated probability that `text` is exactly right (docs/calibration.md)."
+    )
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
     parts: list[AddressPart] = Field(
         default_factory=list, description="The remainder split into labelled parts (house number, street...)."
+    )
+    remainder_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Calibrated probability that `remainder` is exactly right."
+    )
+    char_confidence: list[float] = Field(
+        default_factory=list,
+        description="Per character of `text`: calibrated probability that it is right (image or gazetteer).",
     )

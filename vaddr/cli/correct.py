@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from vaddr.corrector import correct
+from vaddr.review import needs_review
 
 EPILOG = """examples:
   vaddr-correct "thon 1 ea ktur cu kuin dak lak"
@@ -48,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --json, also list up to N runner-up readings (default 0)",
     )
+    ap.add_argument(
+        "--accept-above",
+        type=float,
+        metavar="P",
+        help="with --json, add needs_review: true when the line's confidence is below P",
+    )
     return ap
 
 
@@ -79,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             line, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=max(0, args.alternatives)
         )
         if args.json:
-            print(json.dumps(result.model_dump(), ensure_ascii=False))
+            out = result.model_dump()
+            if args.accept_above is not None:
+                out["needs_review"] = needs_review(result.confidence, args.accept_above)
+            print(json.dumps(out, ensure_ascii=False))
         else:
             print(result.text)
         sys.stdout.flush()

@@ -18,18 +18,25 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from vaddr.calibration_report import calibration_summary, format_summary, write_plots
 from vaddr.corrector import correct
 from vaddr.metrics import summarize
 from vaddr.ocr_backends import ImageError, Recognition, get
 from vaddr.ocr_backends.ctc import greedy
-from vaddr.types import Hypothesis
+from vaddr.types import Address, Hypothesis
 
 EPILOG = """examples:
   vaddr-eval ../shared/data/kalapa_real/labels.tsv --writers 125,208,211,222,262,298,61,68,8,98
   vaddr-eval lines.tsv --text            # rows: label<TAB>hypothesis[<TAB>hypothesis...], best first
   vaddr-eval labels.tsv --ablation       # k = 1, 5, 10, 20, with and without lexicon re-decoding
+  vaddr-eval labels.tsv --plots out/     # also reliability.png and coverage.png (pip install "vaddr[plots]")
+
+Calibration (of top-k+rescore): ECE (10 bins), the share of lines that can be accepted, most confident first,
+at >= 99/98/95 % exact-line precision, and per unit the share accepted at >= 99.5 % unit precision.
 
 LABELS.tsv rows are `image_path<TAB>label`; relative paths are resolved against --images (default: the
 folder of LABELS.tsv). Exit status: 0 done, 1 some image could not be read, 2 usage error."""
@@ -53,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--ablation", action="store_true", help="also report k = 1, 5, 10, 20 with/without lexicon")
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     ap.add_argument("--errors", type=int, default=0, help="print up to N lines that top-k+rescore gets wrong")
+    ap.add_argument(
+        "--plots",
+        type=Path,
+        metavar="DIR",
+        help="write reliability.png and coverage.png of the top-k+rescore confidences (needs vaddr[plots])",
+    )
     return ap
 
 
@@ -105,7 +118,7 @@ def _greedy_text(rec: Recognition) -> str:
     return rec.best.text
 
 
-def _timed(fn, items) -> tuple[list[str], float]:
+def _timed(fn: Callable[[Any], Any], items: Sequence[Any]) -> tuple[list[Any], float]:
     out, times = [], []
     for item in items:
         t0 = time.perf_counter()
@@ -141,13 +154,17 @@ def main(argv: list[str] | None = None) -> int:
         labels, recs, rec_times = _from_images(args, rows)
     k = args.top_k
 
-    def topk(rec: Recognition, k: int = k, lexicon: bool = True) -> str:
+    def topk_address(rec: Recognition, k: int = k, lexicon: bool = True) -> Address:
         sub = Recognition(hypotheses=rec.hypotheses[:k], log_probs=rec.log_probs, charset=rec.charset)
-        return correct(sub, lexicon=lexicon).text
+        return correct(sub, lexicon=lexicon)
+
+    def topk(rec: Recognition, k: int = k, lexicon: bool = True) -> str:
+        return topk_address(rec, k, lexicon).text
 
     raw = [_greedy_text(r) for r in recs]
     fixed, fixed_ms = _timed(lambda t: correct(t).text, raw)
-    rescored, rescored_ms = _timed(topk, recs)
+    addresses, rescored_ms = _timed(topk_address, recs)
+    rescored = [a.text for a in addresses]
     summary = {
         "lines": len(labels),
         "raw": summarize(raw, labels),
@@ -160,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             "top-k+rescore": rescored_ms,
         },
     }
+    summary["calibration"] = calibration_summary(addresses, labels)
     if args.ablation:
         summary["ablation"] = {}
         for kk in (1, 5, 10, 20):
@@ -186,6 +204,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"rescoring removes {(errs_g - errs_r) / errs_g:.1%} of the line errors of greedy+correct "
                 f"({errs_g} -> {errs_r})"
             )
+        print(format_summary(summary["calibration"]))
+    if args.plots:
+        try:
+            for path in write_plots(addresses, labels, args.plots):
+                print(f"vaddr-eval: wrote {path}", file=sys.stderr)
+        except RuntimeError as e:
+            print(f"vaddr-eval: {e}", file=sys.stderr)
+            return 2
     shown = 0
     for y, r, p in zip(labels, raw, rescored, strict=True):
         if shown >= args.errors:

@@ -14,7 +14,9 @@ import time
 from collections.abc import Sequence
 from typing import IO, Any
 
+from vaddr import review
 from vaddr.pipeline import OcrResult, expand_inputs, iter_read
+from vaddr.report import write_report
 
 EPILOG = """\
 output:
@@ -22,7 +24,8 @@ output:
   --json:  one JSON object per image (JSON lines), in input order:
            {"file", "text", "raw", "hypotheses": [{"text", "log_prob"}...] best first,
             "province", "district", "ward": {name, type, code, text, score} or null,
-            "remainder", "confidence", "scheme"}
+            "remainder", "confidence", "scheme", "remainder_confidence", "char_confidence",
+            "needs_review" (with --accept-above)}; unit objects also carry "confidence"
            and {"file", "error"} for an image that could not be read.
 
 exit status: 0 all images read, 1 some image failed (the others are still printed), 2 usage error.
@@ -31,6 +34,7 @@ examples:
   vaddr-ocr line.jpg
   vaddr-ocr scans/ --json > out.jsonl
   vaddr-ocr a.jpg b.jpg --raw --top-k 5 --json
+  vaddr-ocr scans/ --json --accept-above 0.95 --report review.html
 """
 
 
@@ -61,10 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="legacy: 3 levels (province/district/ward, before 2025-07-01); 2025: 2 levels (province/ward)",
     )
     p.add_argument("--threads", type=int, default=1, metavar="N", help="inference threads (default 1)")
+    p.add_argument("--report", metavar="HTML", help="also write a self-contained review page, least confident first")
+    p.add_argument(
+        "--accept-above",
+        type=float,
+        metavar="P",
+        help="mark each result needs_review when its confidence is below P (JSON field needs_review)",
+    )
     return p
 
 
-UNIT_FIELDS = {"name", "type", "code", "text", "score"}
+UNIT_FIELDS = {"name", "type", "code", "text", "score", "confidence"}
 
 
 def result_json(r: OcrResult) -> dict[str, Any]:
@@ -85,6 +96,10 @@ def result_json(r: OcrResult) -> dict[str, Any]:
         out["remainder"] = a.remainder
         out["confidence"] = a.confidence
         out["scheme"] = a.scheme
+        out["remainder_confidence"] = a.remainder_confidence
+        out["char_confidence"] = a.char_confidence
+    if r.needs_review is not None:
+        out["needs_review"] = r.needs_review
     return out
 
 
@@ -122,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--top-k must be at least 1")
     if args.threads < 1:
         parser.error("--threads must be at least 1")
+    if args.accept_above is not None and not 0.0 <= args.accept_above <= 1.0:
+        parser.error("--accept-above must be between 0 and 1")
     from vaddr.ocr_backends import UnknownBackendError, get
 
     files = expand_inputs(args.inputs)
@@ -138,7 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = 0
     try:
         results = iter_read(files, recognizer, args.top_k, correct=not args.raw, scheme=args.scheme)
+        kept: list[OcrResult] = []
         for done, r in enumerate(results, 1):
+            r = review.mark(r, args.accept_above)
+            if args.report:
+                kept.append(r)
             if r.error is not None:
                 failed += 1
                 if progress.tty:
@@ -152,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out.write(r.text + "\n")
             out.flush()
             progress.update(done, failed)
+        if args.report:
+            write_report(kept, args.report)
     except KeyboardInterrupt:
         err.write("\nvaddr-ocr: interrupted\n")
         return 130

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer
-from vaddr.corrector import matcher, order, render, rescore
+from vaddr.corrector import calibration, matcher, order, render, rescore
 from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
@@ -341,8 +341,9 @@ def correct(
         parts=list(split_parts(remainder)),
         **{level.value: unit for level, unit in units.items()},
     )
+    result = calibration.calibrate(result, data, hyps, scored)
     if scheme == "2025" and parsed_as == "legacy":
-        return convert(result, tone=tone_used, case=case)
+        return calibration.carry(result, convert(result, tone=tone_used, case=case))
     return result
 
 
