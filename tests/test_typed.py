@@ -216,3 +216,8 @@ def test_a_province_far_from_its_name_needs_a_unit_below() -> None:
     off = dataclasses.replace(DEFAULT, lone_province_edits=99)
     assert correct("Số 5 Qzx Hải Dưonqq", params=off).province.name == "Hải Dương"
     assert correct("Phường Cẩm Thượng Hải Dưonqq").province.name == "Hải Dương"  # its ward vouches for it
+
+
+def test_a_reordering_needs_a_province_from_the_start_of_a_word() -> None:
+    """Reversed, " H.Văn Giang Tỉnh Hưng Yê0" ends in "Văn Giang", whose letters hold An Giang: not a province."""
+    assert correct(" H.Văn Giang Tỉnh Hưng Yê0").province is None

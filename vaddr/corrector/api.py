@@ -95,13 +95,14 @@ def _settled_legacy(parse: matcher.Parse) -> bool:
     )
 
 
-def _exact_province(parse: matcher.Parse) -> bool:
-    return any(m.level is Level.PROVINCE and m.edits == 0 for m in parse.matches)
+def _exact_province(line: matcher.Prepared, parse: matcher.Parse) -> bool:
+    """A province read without an edit, from the start of a written word ("Văn Giang" holds no An Giang)."""
+    return any(m.level is Level.PROVINCE and m.edits == 0 and line.bound[m.start] for m in parse.matches)
 
 
-def _needs_reorder(parses: list[matcher.Parse]) -> bool:
+def _needs_reorder(line: matcher.Prepared, parses: list[matcher.Parse]) -> bool:
     """The line as written yields no province read without an edit: it may be written in another order."""
-    return not _exact_province(parses[0])
+    return not _exact_province(line, parses[0])
 
 
 def _lines(text: str, scheme: Scheme, params: Params) -> list[tuple[matcher.Prepared, list, float]]:
@@ -109,7 +110,7 @@ def _lines(text: str, scheme: Scheme, params: Params) -> list[tuple[matcher.Prep
     line = matcher.prepare(text)
     readings = _readings(line, scheme, 2, params)
     out = [(line, readings, 0.0)]
-    if _needs_reorder(readings[0][1]):
+    if _needs_reorder(line, readings[0][1]):
         for other in order.reorderings(line.text):
             again = matcher.prepare(other)
             if matcher.ends_with_exact_province(again, "legacy", params):  # else no reading of it would count
@@ -272,7 +273,7 @@ def correct(
         for line, readings, cost in _lines(hyp.text, scheme, params):
             for sch, parses, tie in readings:
                 for p in parses:
-                    if cost and not _exact_province(p):
+                    if cost and not _exact_province(line, p):
                         continue  # a reordering must bring a province written in full to the end
                     unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
                     structure = p.score * weights.structure - unknown * weights.unknown_word
