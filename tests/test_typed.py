@@ -221,3 +221,10 @@ def test_a_province_far_from_its_name_needs_a_unit_below() -> None:
 def test_a_reordering_needs_a_province_from_the_start_of_a_word() -> None:
     """Reversed, " H.Văn Giang Tỉnh Hưng Yê0" ends in "Văn Giang", whose letters hold An Giang: not a province."""
     assert correct(" H.Văn Giang Tỉnh Hưng Yê0").province is None
+
+
+def test_spans_only_where_they_index_the_input() -> None:
+    text = "Phường Bến Nghé, Quận 1, Hồ Chí Minh"
+    a = correct(text)
+    assert text[slice(*a.ward.span)] == "Phường Bến Nghé"
+    assert correct("XTân Phú, HĐồng Phú, TBình Phước").ward.span is None  # a space was added: no valid span

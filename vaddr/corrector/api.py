@@ -19,7 +19,7 @@ from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import tone_style
+from vaddr.rules.text import normalize, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
@@ -294,7 +294,8 @@ def correct(
         if windows is not None:
             best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
-    spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
+    # spans index the normalised input: none where the line was reordered or tidied (a country cut, a space added)
+    spans_valid = line.text == normalize(hyp.text)
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
