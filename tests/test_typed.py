@@ -228,3 +228,14 @@ def test_spans_only_where_they_index_the_input() -> None:
     a = correct(text)
     assert text[slice(*a.ward.span)] == "Phường Bến Nghé"
     assert correct("XTân Phú, HĐồng Phú, TBình Phước").ward.span is None  # a space was added: no valid span
+
+
+def test_gazetteer_names_follow_the_casing_option() -> None:
+    """Only what the writer typed in capitals is kept; names spelled from the gazetteer are title-cased."""
+    assert correct("Thôn 3 Quảng Điền Krông Ana Đắk Lắk").text == "Thôn 3 Quảng Điền Krông Ana Đắk Lắk"
+    assert correct("Tổ 1 Hải Châu Ii Hải Châu Đà Nẵng").text == "Tổ 1 Hải Châu Ii Hải Châu Đà Nẵng"
+
+
+def test_trailing_bare_number_and_dotted_thi_xa() -> None:
+    assert units("XãTrung Lập,  Vĩnh Bảo,7 ")[1:] == ("Vĩnh Bảo", "Trung Lập")
+    assert units("F Tân Dân, T.Xã.Nghi Sơn, TỉnhThanh Hóa") == ("Thanh Hóa", "Nghi Sơn", "Tân Dân")

@@ -134,7 +134,8 @@ def render(line: Prepared, best: Parse, tone: str, case: str) -> tuple[str, list
     unit_texts: list[str] = []
     for m in reversed(best.matches):  # left to right: ward, district, province
         name_a, name_b = _text_span(line, m.start, m.end)
-        piece = style(_name_text(text[name_a:name_b], m), tone, case, keep_caps)
+        written_alias = m.entry.exact_only and m.entry.is_alias  # printed as written ("HCM"), else the gazetteer's
+        piece = style(_name_text(text[name_a:name_b], m), tone, case, keep_caps and written_alias)
         type_a = name_a
         if m.type_start < m.start:
             type_a, type_b = _text_span(line, m.type_start, m.start)

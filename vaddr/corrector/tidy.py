@@ -20,8 +20,9 @@ _UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾ�
 
 #: A country name at the end of the line, with the separators before it.
 _COUNTRY = re.compile(r"[\s,;.\-]*\b(?:vi[eệ]t\s*nam|vn)\b[\s.,;]*$", re.IGNORECASE)
-#: A postcode (5 or 6 digits, as Vietnam's have been) at the end of the line, alone in its token.
-_POSTCODE = re.compile(r"[\s,;\-]+\d{5,6}[\s.,;]*$")
+#: A postcode (5 or 6 digits, as Vietnam's have been) at the end of the line, alone in its token; or a bare
+#: number after the last comma, which no unit is written as (a numbered unit has its type word: "Phường 7").
+_POSTCODE = re.compile(r"(?:[\s,;\-]+\d{5,6}|\s*,\s*\d{1,3})[\s.,;]*$")
 #: A lower-case letter directly followed by an upper-case one inside a token: a lost space ("HàNội", "XãBù").
 _CAMEL = re.compile(f"(?<=[{_LOWER}])(?=[{_UPPER}][{_LOWER}])")
 #: A digit directly followed by a capitalised word: a lost space ("T5Lào Cai", "x2Trung Sơn").
