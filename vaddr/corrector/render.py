@@ -38,7 +38,8 @@ def _name_text(written: str, m: LevelMatch) -> str:
 
     Abbreviations ("Hcm", "Brvt") stay as written. A hyphen the writer left out stays out ("Bà Rịa Vũng Tàu").
     When the letters match exactly and the writer spaced the name differently ("Krông Ana" for "Krông A Na"),
-    the writer's spacing is kept; a name written with no space at all (lost by OCR) gets the gazetteer's.
+    the writer's spacing is kept; a name written with no space at all, or all in lower case ("hồ chiminh", where
+    OCR lost the capitals and a space), gets the gazetteer's.
     """
     if m.entry.exact_only and m.entry.is_alias:
         return written
@@ -47,7 +48,8 @@ def _name_text(written: str, m: LevelMatch) -> str:
     shown = m.entry.display
     if "-" in shown and "-" not in written:
         shown = " ".join(shown.replace("-", " ").split())
-    if m.edits == 0 and " " in written.strip() and written.count(" ") != shown.count(" "):
+    spaced_by_writer = any(ch.isupper() for ch in written)  # "Krông Ana"; in "hồ chiminh" OCR lost the case too
+    if m.edits == 0 and spaced_by_writer and " " in written.strip() and written.count(" ") != shown.count(" "):
         letters = iter(ch for ch in shown if ch.isalnum())
         rebuilt = []
         for ch in written:
