@@ -239,3 +239,8 @@ def test_gazetteer_names_follow_the_casing_option() -> None:
 def test_trailing_bare_number_and_dotted_thi_xa() -> None:
     assert units("XãTrung Lập,  Vĩnh Bảo,7 ")[1:] == ("Vĩnh Bảo", "Trung Lập")
     assert units("F Tân Dân, T.Xã.Nghi Sơn, TỉnhThanh Hóa") == ("Thanh Hóa", "Nghi Sơn", "Tân Dân")
+
+
+def test_a_district_announced_by_its_type_word_stands_without_a_province() -> None:
+    assert units("X.Nhân Chính,H.Lý Nyân,")[1:] == ("Lý Nhân", "Nhân Chính")
+    assert units("P14,, Q6,, ")[1:] == ("6", "14")

@@ -405,13 +405,19 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         if prov:
             d_cands = _candidates(line, p_end, Level.DISTRICT, ("d", prov.entry.unit.code), scheme, params, exact)
         else:
-            # no province to anchor it: a district must then be clean evidence on its own
+            # no province to anchor it: a district must then be clean evidence on its own, or be announced by a
+            # district type word ("H. Lý Nyân", "Q6") and read with at most one edit
             d_cands = [
                 m
                 for m in _candidates(line, p_end, Level.DISTRICT, ("da",), scheme, params, exact)
-                if m.gain >= params.lone_district_gain
-                and line.bound[m.start]
-                and (m.edits == 0 or m.gain >= params.lone_district_fuzzy_gain)
+                if line.bound[m.start]
+                and (
+                    (
+                        m.gain >= params.lone_district_gain
+                        and (m.edits == 0 or m.gain >= params.lone_district_fuzzy_gain)
+                    )
+                    or (m.type_word == m.entry.unit.type and m.edits <= 1)
+                )
             ]
         for dist in [*_dedupe(d_cands, params), None]:
             if dist is None and prov is None:
