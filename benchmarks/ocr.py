@@ -7,6 +7,7 @@ Prints:
   * latency per line at batch size 1 on ``--threads`` threads (default 1), split into decode (image file
     -> gray), preprocess, model and CTC beam search, p50/p99, on real-sized photos (the Kalapa images when
     ../shared is present, else the bundled sample);
+  * model + beam throughput on the real held-out lines (each line is run alone: see onnx_crnn.py);
   * CER, exact-line rate and the Kalapa score on the held-out synthetic set cached by training
     (training/cache/synth_val, already preprocessed) and on the real Kalapa lines of the held-out writers
     (training.real_data.VAL_WRITERS), each raw (recognizer best) and after ``vaddr.correct()``.
@@ -180,14 +181,17 @@ def main() -> None:
         hyps = decode_all(rec, prepared, a.beam)
         dt = time.perf_counter() - t0
         accuracy("synthetic held-out", hyps, labels, correct)
-        print(f"  ({dt / len(labels) * 1000:.1f} ms/line batched model + beam)")
+        print(f"  ({dt / len(labels) * 1000:.1f} ms/line model + beam, each line run alone)")
     else:
         print(f"  synthetic held-out: skipped ({SYNTH_VAL} has no shards; training renders them)")
     if real:
         prepared = [preprocess.prepare(load_gray(f)) for f, _ in real]
+        t0 = time.perf_counter()
         hyps = decode_all(rec, prepared, a.beam)
+        dt = time.perf_counter() - t0
         n_writers = len({f.parent.name for f, _ in real})
         accuracy(f"real, {n_writers} held-out writers", hyps, [lab for _, lab in real], correct)
+        print(f"  throughput: {len(real) / dt:.1f} lines/s model + beam ({dt / len(real) * 1000:.1f} ms/line, alone)")
     else:
         print(f"  real Kalapa lines: skipped ({REAL_DIR} absent)")
 

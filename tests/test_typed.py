@@ -227,7 +227,12 @@ def test_spans_only_where_they_index_the_input() -> None:
     text = "Phường Bến Nghé, Quận 1, Hồ Chí Minh"
     a = correct(text)
     assert text[slice(*a.ward.span)] == "Phường Bến Nghé"
-    assert correct("XTân Phú, HĐồng Phú, TBình Phước").ward.span is None  # a space was added: no valid span
+    glued = "XTân Phú, HĐồng Phú, TBình Phước"  # tidying added spaces: the spans still index the input
+    a = correct(glued)
+    assert glued[slice(*a.ward.span)] == "XTân Phú" and glued[slice(*a.province.span)] == "TBình Phước"
+    text = "Phường Bến Nghé, Quận 1, Hồ Chí Minh, Việt Nam 700000"  # the country is kept, never a unit
+    a = correct(text)
+    assert a.text == text and text[slice(*a.province.span)] == "Hồ Chí Minh"
 
 
 def test_gazetteer_names_follow_the_casing_option() -> None:

@@ -8,10 +8,12 @@ becomes an `OcrResult` with `error` set instead of aborting the batch, and it ha
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from PIL import Image
@@ -20,6 +22,7 @@ from pydantic import BaseModel, Field
 from vaddr.ocr_backends import ImageError, ImageInput, Recognition, Recognizer, get, load_gray
 from vaddr.ocr_backends.images import describe
 from vaddr.types import Address, Hypothesis, Scheme
+from vaddr.validation import SCHEMES, RecognizerResultError, check_choice, check_recognitions, check_top_k
 
 __all__ = ["OcrResult", "read", "iter_read", "recognizer"]
 
@@ -45,6 +48,16 @@ class OcrResult(BaseModel):
     needs_review: bool | None = Field(
         default=None, description="confidence below the caller's acceptance threshold (None: no threshold given)."
     )
+    status: Literal["ok", "no_text", "error"] = Field(
+        default="ok",
+        description="'ok': read; 'no_text': the image holds no line of writing (blank, noise, texture), so no "
+        "address (`note` says why); 'error': unreadable (`error` says why).",
+    )
+    note: str = Field(default="", description="Why the status is 'no_text'.")
+
+    def model_post_init(self, context: object, /) -> None:
+        if self.error is not None:
+            self.status = "error"
 
     @property
     def ok(self) -> bool:
@@ -57,14 +70,17 @@ def recognizer(backend: str = "crnn", threads: int = 1) -> Recognizer:
     return get(backend, threads=threads)
 
 
-def _as_list(images: ImageInput | Sequence[ImageInput]) -> list[ImageInput]:
-    if isinstance(images, (str, os.PathLike, bytes, bytearray, np.ndarray, Image.Image)):
-        return [images]
-    return list(images)
+def _as_iter(images: ImageInput | Iterable[ImageInput]) -> Iterator[ImageInput]:
+    if isinstance(images, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Image.Image)):
+        return iter([images])  # type: ignore[list-item]
+    return iter(images)
 
 
 def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme) -> OcrResult:
     raw = rec.best.text
+    no_text = rec.no_text if rec.no_text is not None else None if raw.strip() else "nothing recognised"
+    if no_text is not None:  # the recognizer found no writing: no address, whatever the corrector could find
+        return OcrResult(file=file, raw=raw, hypotheses=rec.hypotheses, status="no_text", note=no_text)
     address = None
     text = raw
     if correct:
@@ -84,18 +100,24 @@ def _finish(file: str, rec: Recognition, correct: bool, scheme: Scheme) -> OcrRe
 
 
 def iter_read(
-    images: ImageInput | Sequence[ImageInput],
+    images: ImageInput | Iterable[ImageInput],
     backend: str | Recognizer = "crnn",
     top_k: int = 10,
     correct: bool = True,
     scheme: Scheme = "legacy",
     threads: int = 1,
 ) -> Iterator[OcrResult]:
-    """Like `read`, but yields results in input order as each chunk finishes (for progress and streaming)."""
-    items = _as_list(images)
+    """Like `read`, but yields results in input order as each chunk finishes (for progress and streaming).
+
+    ``images`` may be any iterable, a generator included: it is consumed one chunk (`CHUNK` images) at a time, so
+    the first results come out before the input ends and memory stays bounded by one chunk (each loaded image
+    is at most `vaddr.ocr_backends.images.WORK_PIXELS` bytes). Invalid options raise at the first ``next()``.
+    """
+    top_k = check_top_k(top_k)
+    check_choice("scheme", scheme, SCHEMES)
+    source = _as_iter(images)
     rec = recognizer(backend, threads) if isinstance(backend, str) else backend
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
+    while chunk := list(itertools.islice(source, CHUNK)):
         names = [describe(x) for x in chunk]
         loaded: list[np.ndarray | None] = []
         errors: list[str | None] = []
@@ -113,16 +135,18 @@ def iter_read(
         recs: dict[int, Recognition] = {}
         if good:
             try:
-                recs = dict(zip(good, rec.recognize([loaded[i] for i in good], top_k=top_k), strict=True))
+                results = check_recognitions(rec, rec.recognize([loaded[i] for i in good], top_k=top_k), len(good))
+                recs = dict(zip(good, results, strict=True))
             except Exception as e:  # a backend failure on the batch: retry one by one to isolate it
-                if len(good) == 1:
-                    errors[good[0]] = f"{names[good[0]]}: recognizer failed: {type(e).__name__}: {e}"
+                if len(good) == 1 or isinstance(e, RecognizerResultError):  # a broken contract is not per image
+                    for i in good:
+                        errors[i] = _recognizer_failed(names[i], e)
                 else:
                     for i in good:
                         try:
-                            recs[i] = rec.recognize([loaded[i]], top_k=top_k)[0]
+                            recs[i] = check_recognitions(rec, rec.recognize([loaded[i]], top_k=top_k), 1)[0]
                         except Exception as e1:
-                            errors[i] = f"{names[i]}: recognizer failed: {type(e1).__name__}: {e1}"
+                            errors[i] = _recognizer_failed(names[i], e1)
         for i, name in enumerate(names):
             if errors[i] is not None:
                 yield OcrResult(file=name, error=errors[i])
@@ -133,8 +157,14 @@ def iter_read(
                 yield OcrResult(file=name, error=f"{name}: corrector failed: {type(e).__name__}: {e}")
 
 
+def _recognizer_failed(name: str, e: Exception) -> str:
+    if isinstance(e, RecognizerResultError):  # already names the recognizer and what it returned
+        return f"{name}: {e}"
+    return f"{name}: recognizer failed: {type(e).__name__}: {e}"
+
+
 def read(
-    images: ImageInput | Sequence[ImageInput],
+    images: ImageInput | Iterable[ImageInput],
     backend: str | Recognizer = "crnn",
     top_k: int = 10,
     correct: bool = True,
@@ -146,7 +176,8 @@ def read(
     ``backend``: a registered recognizer name (see `vaddr.ocr_backends.available()`) or an instance.
     ``correct=False`` skips the corrector (``text`` is then the raw best reading, ``address`` None).
     ``scheme="2025"`` returns addresses in the two-level structure in force since 1 July 2025.
-    Unreadable images do not raise: their result has ``error`` set.
+    Unreadable images do not raise: their result has ``error`` set (``status="error"``); an image with no line
+    of writing in it gets ``status="no_text"`` and no address. Invalid options raise ValueError / TypeError.
     """
     return list(iter_read(images, backend, top_k, correct, scheme, threads))
 

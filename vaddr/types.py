@@ -59,7 +59,10 @@ class UnitMatch(BaseModel):
     type: str = Field(description="Unit type, e.g. 'Huyện', 'Thành phố', 'Phường'.")
     code: str = Field(description="Official code (GSO) of the unit.")
     span: tuple[int, int] | None = Field(
-        default=None, description="Character span [start, end) in the input text the unit was matched on."
+        default=None,
+        description="Character span [start, end) in `Address.input` that the unit was matched on. None when the "
+        "unit is inferred, was read from another hypothesis than `input` or from the re-read corrected line, or "
+        "when normalising the input moved text across words (see vaddr/corrector/spans.py).",
     )
     score: float = Field(ge=0.0, le=1.0, description="Match quality, 1 = exact.")
     text: str = Field(description="How the unit reads in the corrected output line ('' when inferred).")
@@ -112,7 +115,10 @@ class Address(BaseModel):
     """The corrected reading of one address line. `text` is the public contract."""
 
     text: str = Field(description="The corrected full line.")
-    input: str = Field(description="The input text (best hypothesis) as received.")
+    input: str = Field(
+        description="The input text (best hypothesis) as received, sanitised: control and bidi-control "
+        "characters removed, lone surrogates replaced by U+FFFD (vaddr.validation.clean_text)."
+    )
     province: UnitMatch | None = None
     district: UnitMatch | None = None
     ward: UnitMatch | None = None

@@ -26,7 +26,8 @@ output:
             "province", "district", "ward": {name, type, code, text, score} or null,
             "remainder", "confidence", "scheme", "remainder_confidence", "char_confidence",
             "needs_review" (with --accept-above)}; unit objects also carry "confidence"
-           and {"file", "error"} for an image that could not be read.
+           and {"file", "error"} for an image that could not be read;
+           "status": "no_text" and "note" (why) for an image with no line of writing (no address).
 
 exit status: 0 all images read, 1 some image failed (the others are still printed), 2 usage error.
 
@@ -88,6 +89,8 @@ def result_json(r: OcrResult) -> dict[str, Any]:
         "raw": r.raw,
         "hypotheses": [h.model_dump(mode="json") for h in r.hypotheses],
     }
+    if r.status == "no_text":  # no line of writing found: no address fields
+        out["status"], out["note"] = r.status, r.note
     a = r.address
     if a is not None:
         for level in ("province", "district", "ward"):
@@ -133,8 +136,10 @@ class Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.top_k < 1:
-        parser.error("--top-k must be at least 1")
+    from vaddr.validation import MAX_TOP_K
+
+    if not 1 <= args.top_k <= MAX_TOP_K:
+        parser.error(f"--top-k must be from 1 to {MAX_TOP_K}")
     if args.threads < 1:
         parser.error("--threads must be at least 1")
     if args.accept_above is not None and not 0.0 <= args.accept_above <= 1.0:

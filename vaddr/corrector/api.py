@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from vaddr import gazetteer
-from vaddr.corrector import calibration, matcher, order, render, rescore
+from vaddr import gazetteer, validation
+from vaddr.corrector import calibration, matcher, order, render, rescore, tidy
+from vaddr.corrector.explained import explained
 from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
+from vaddr.corrector.spans import to_input
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import normalize, tone_style
@@ -27,26 +29,43 @@ CaseOption = Literal["title", "upper", "lower", "keep"]
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
-    """Accept a string, (text, log_prob) pairs, Hypothesis objects or anything with `.hypotheses`."""
+    """Accept a string, (text, log_prob) pairs, Hypothesis objects or anything with `.hypotheses`; checked and
+    sanitised at this boundary (`vaddr.validation`: finite log-probabilities, bounded length and count, control
+    and bidi characters removed)."""
     if isinstance(data, str):
-        return [Hypothesis(text=data, log_prob=0.0)]
-    if hasattr(data, "hypotheses"):
+        data = [data]
+    elif hasattr(data, "hypotheses"):
         data = data.hypotheses
-    if isinstance(data, bytes) or not isinstance(data, Iterable):
+    if isinstance(data, (bytes, bytearray)) or not isinstance(data, Iterable):
         raise TypeError(f"correct() takes a str or a list of (text, log_prob) hypotheses, not {type(data).__name__}")
     out: list[Hypothesis] = []
-    for item in data:
+    for item in validation.check_hypothesis_list(data):
         if isinstance(item, Hypothesis):
-            out.append(item)
+            text, log_prob = item.text, item.log_prob
         elif isinstance(item, str):
-            out.append(Hypothesis(text=item, log_prob=0.0))
+            text, log_prob = item, 0.0
         elif isinstance(item, Sequence) and len(item) == 2 and isinstance(item[0], str):
-            out.append(Hypothesis(text=item[0], log_prob=float(item[1])))
+            text, log_prob = item
         else:
             raise TypeError(f"a hypothesis must be a str, a (text, log_prob) pair or a Hypothesis, not {item!r}")
+        if len(out) == validation.MAX_HYPOTHESES:
+            raise ValueError(f"correct() takes at most {validation.MAX_HYPOTHESES} hypotheses per line")
+        validation.check_text_length(text)
+        log_prob = validation.check_log_prob(log_prob, f"log_prob of hypothesis {text!r}")
+        clean = validation.clean_text(text)
+        if isinstance(item, Hypothesis) and clean == text and log_prob == item.log_prob:
+            out.append(item)
+        else:
+            out.append(Hypothesis(text=clean, log_prob=log_prob))
     if not out:
         raise ValueError("correct() got an empty list of hypotheses")
     return out
+
+
+def _check_options(scheme: object, tone: object, case: object) -> None:
+    validation.check_choice("scheme", scheme, validation.SCHEMES)
+    validation.check_choice("tone", tone, validation.TONES)
+    validation.check_choice("case", case, validation.CASES)
 
 
 def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
@@ -77,11 +96,13 @@ def _readings(
 
 def _best_reading(line: matcher.Prepared, scheme: Scheme, params: Params) -> tuple[matcher.Parse, str]:
     """The best parse of one text in either structure, with the same preference as `correct()`."""
-    (structure, parses, _), *others = _readings(line, scheme, 1, params)
-    best = parses[0]
+    (structure, parses, _), *others = _readings(line, scheme, 2, params)
+    empty = matcher.Parse(float("-inf"), ())
+    best = next((p for p in parses if explained(line, p)), empty)
     for sch, other, tie in others:  # the first reading wins ties
-        if other[0].score + tie > best.score:
-            structure, best = sch, other[0]
+        cand = next((p for p in other if explained(line, p)), empty)
+        if cand.score + tie > best.score:
+            structure, best = sch, cand
     return best, structure
 
 
@@ -138,6 +159,14 @@ def _guard(
     return params.province_guard if found and code not in found else 0.0
 
 
+def _span_in_input(original: str, tidied: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """A span of the tidied, normalised line as indices into the caller's text (None where not exact)."""
+    normalised = normalize(original)
+    a = tidy.source_index(normalised, tidied, span[0])
+    b = tidy.source_index(normalised, tidied, span[1] - 1) + 1
+    return to_input(original, normalised, (a, b))
+
+
 def _codes(parse: matcher.Parse) -> tuple[str, ...]:
     return tuple(m.entry.unit.code for m in parse.matches)
 
@@ -174,6 +203,15 @@ def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
             unknown += 1
         i = j + 1
     return unknown
+
+
+def _as_written(
+    hyp: Hypothesis, scheme: Scheme
+) -> list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]]:  # noqa: E501
+    """The reading with no unit: what `correct()` falls back to when every parse would cut or drop a word."""
+    line = matcher.prepare(hyp.text)
+    sch = "2025" if scheme == "2025" else "legacy"
+    return [(0.0, line, matcher.Parse(0.0, ()), hyp, sch)]
 
 
 def _confidence(parse: matcher.Parse, params: Params) -> float:
@@ -264,6 +302,9 @@ def correct(
     """
     params = DEFAULT if params is None else params
     weights = params.weights
+    _check_options(scheme, tone, case)
+    if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 100:
+        raise ValueError(f"alternatives={alternatives!r} is not an int from 0 to 100")
     hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
@@ -281,6 +322,9 @@ def correct(
                     scored.append((score, line, p, hyp, sch))
     if len({_province_code(p) for _, _, p, _, _ in scored} - {None}) > 1:  # readings disagree on the province
         scored = [(s - _guard(p, first, sch, written, params), ln, p, h, sch) for s, ln, p, h, sch in scored]
+    # A unit may rewrite the words it was matched on, never cut or drop others (explained.py); when no parse
+    # passes, the best hypothesis is returned as written, with no unit.
+    scored = [s for s in scored if explained(s[1], s[2])] or _as_written(hyps[0], scheme)
     scored.sort(key=lambda t: -t[0])
     _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
@@ -294,8 +338,8 @@ def correct(
         if windows is not None:
             best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
-    # spans index the normalised input: none where the line was reordered or tidied (a country cut, a space added)
-    spans_valid = line.text == normalize(hyp.text)
+    spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
+    cut = tidy.tail(normalize(hyp.text)) if spans_valid else ""  # a trailing country / postcode, kept as written
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
@@ -311,6 +355,11 @@ def correct(
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
         parsed_as = read_as
     units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
+    if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
+        for key, u in units.items():
+            if u.span is not None:
+                span = _span_in_input(hyps[0].text, line.text, u.span) if hyp is hyps[0] else None
+                units[key] = u.model_copy(update={"span": span})
     _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:
@@ -333,6 +382,8 @@ def correct(
             continue
         seen.add(alt_text)
         alts.append(Alternative(text=alt_text, score=round(score, 4)))
+    if cut:
+        text = (text + render.free_text(cut, tone_used, case, False, not render.shouting(cut))).strip()
     result = Address(
         text=text,
         input=hyps[0].text,
@@ -361,6 +412,11 @@ def convert(
     units that no longer exist (read as written: Quận 2, Tĩnh Gia, Hà Tây) to the legacy units that took them
     over, in the 3-level structure of 2025-06-30 (`to="legacy"`)."""
     from vaddr.corrector.convert import to_2025, to_final_legacy
+
+    validation.check_choice("tone", tone, validation.TONES)
+    validation.check_choice("case", case, validation.CASES)
+    if not isinstance(address, (Address, str)):
+        raise TypeError(f"convert() takes an Address or a str, not {type(address).__name__}")
 
     if isinstance(address, str):
         address = correct(address, tone=tone, case=case, params=params)

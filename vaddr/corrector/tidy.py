@@ -37,6 +37,26 @@ _GLUED_TYPE = re.compile(f"(?<![{_LOWER}{_UPPER}0-9])(TT|Tt|TP|Tp|TX|Tx|[XHTPFQx
 @lru_cache(maxsize=4096)
 def tidy(text: str) -> str:
     """The line without a trailing country or postcode, with glued type letters and words spaced."""
+    return _tidy(text)[0]
+
+
+def tail(text: str) -> str:
+    """What `tidy` cut from the end of the line (", Việt Nam 700000"): kept in the output, never matched."""
+    return _tidy(text)[1]
+
+
+def source_index(text: str, tidied: str, i: int) -> int:
+    """Index in `text` of character `i` of `tidy(text)` (tidy only inserts spaces and cuts a tail; an inserted
+    space maps to the character after it)."""
+    j = 0
+    for k in range(i):
+        if j < len(text) and tidied[k] == text[j]:
+            j += 1
+    return j
+
+
+@lru_cache(maxsize=4096)
+def _tidy(text: str) -> tuple[str, str]:
     out = text
     while True:
         before = out
@@ -46,8 +66,9 @@ def tidy(text: str) -> str:
             break
     if not out.strip():  # a line that is only a country or a number stays as written
         out = text
+    cut = text[len(out) :]
     out = _COMMA.sub(r"\1 ", out)
     out = _GLUED_TYPE.sub(r"\1 ", out)
     out = _CAMEL.sub(" ", out)
     out = _DIGIT_WORD.sub(" ", out)
-    return out
+    return out, cut

@@ -35,6 +35,11 @@ class Recognition(BaseModel):
     charset: list[str] | None = Field(
         default=None, exclude=True, repr=False, description="charset[i] is the character of class i + 1."
     )
+    no_text: str | None = Field(
+        default=None,
+        description="Set by a recognizer that finds no line of writing in the image (blank, noise, texture): "
+        "why. The pipeline then returns no address for the image (status 'no_text').",
+    )
 
     @property
     def best(self) -> Hypothesis:

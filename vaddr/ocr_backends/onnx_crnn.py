@@ -23,10 +23,6 @@ from vaddr.ocr_backends.images import load_gray
 
 __all__ = ["CrnnOnnx", "default_model_path", "MODEL_ENV"]
 
-#: Lines in one ONNX batch may differ in width by at most this factor (padding is wasted compute).
-_WIDTH_SLACK = 1.3
-
-
 #: Environment variable naming another model file to use by default (to try a freshly trained model).
 MODEL_ENV = "VADDR_CRNN_MODEL"
 
@@ -42,7 +38,8 @@ class CrnnOnnx:
     """Default backend ("crnn"). Cheap to construct: the ONNX session is created on first use, once.
 
     ``threads``: onnxruntime intra-op threads (1 is best for latency per line and for running many processes).
-    ``beam_width``: CTC prefix beam width. ``max_batch``: lines per ONNX run.
+    ``beam_width``: CTC prefix beam width. ``max_batch``: accepted for compatibility and unused: every line is
+    run alone (see `posteriors_prepared`). ``check_lines``: decide "no line of writing here" (`linecheck`).
     """
 
     name = "crnn"
@@ -54,11 +51,13 @@ class CrnnOnnx:
         beam_width: int = 10,
         max_batch: int = 16,
         providers: Sequence[str] | None = None,
+        check_lines: bool = True,
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else default_model_path()
         self.threads = max(1, int(threads))
         self.beam_width = beam_width
         self.max_batch = max(1, max_batch)
+        self.check_lines = check_lines
         self.providers = list(providers) if providers else ["CPUExecutionProvider"]
         self._session: Any = None
         self._charset: list[str] = []
@@ -117,47 +116,43 @@ class CrnnOnnx:
 
     def posteriors_prepared(self, prepared: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Per-line ``[T_i, C]`` log posteriors for model inputs made by ``preprocess.prepare``
-        (``[1, H, W_i]`` float32), run in batches of similar width."""
-        from vaddr.ocr_backends import preprocess
+        (``[1, H, W_i]`` float32).
 
+        Each line is run alone, at its own width: a line's reading is a function of that line only, whatever
+        else is in the call. Batching cannot give that with this model: it is dynamically quantized
+        (``DynamicQuantizeLinear`` takes one scale from the min/max of the whole input tensor), so in a batch
+        every row's activations are quantized with a scale set by its neighbours, and padding to a common
+        width changes what the bidirectional LSTM sees after the line. Measured on real lines, the batched
+        runs moved per-frame log-probabilities by up to 0.6 and changed readings; running alone costs little
+        throughput (benchmarks/ocr.py reports both).
+        """
         session = self._load()
         for p in prepared:
             if self._height and p.shape[-2] != self._height:
                 raise ValueError(f"input height {p.shape[-2]} but the model expects {self._height}")
-        out: list[np.ndarray] = [np.empty((0, len(self._charset) + 1), np.float32)] * len(prepared)
-        for group in self._groups([p.shape[-1] for p in prepared]):
-            x = preprocess.batch([prepared[i] for i in group]).astype(np.float32, copy=False)
+        out: list[np.ndarray] = []
+        for p in prepared:
+            x = np.ascontiguousarray(p, dtype=np.float32)[None]  # [1, 1, H, W]
             (lp,) = session.run([self._output], {self._input: x})
-            w_max, t_max = x.shape[-1], lp.shape[1]
-            # Padding columns map to trailing frames; drop them so the decoder only sees the line. The CNN
-            # pools the width by an integer stride (T = W // stride + offset, offset usually 0).
-            stride = max(1, round(w_max / max(1, t_max)))
-            offset = t_max - w_max // stride
-            for row, i in enumerate(group):
-                t_i = min(t_max, max(1, prepared[i].shape[-1] // stride + offset))
-                out[i] = np.ascontiguousarray(lp[row, :t_i])
+            out.append(np.ascontiguousarray(lp[0]))
         return out
 
-    def _groups(self, widths: list[int]) -> list[list[int]]:
-        """Indices batched by similar width, so padding stays small."""
-        order = sorted(range(len(widths)), key=widths.__getitem__)
-        groups: list[list[int]] = []
-        for i in order:
-            g = groups[-1] if groups else None
-            if g and len(g) < self.max_batch and widths[i] <= _WIDTH_SLACK * max(1, widths[g[0]]):
-                g.append(i)
-            else:
-                groups.append([i])
-        return groups
-
     def recognize(self, images: Sequence[ImageInput], top_k: int = 10) -> list[Recognition]:
-        """Read each line image; hypotheses best first, plus the posteriors for the corrector."""
+        """Read each line image; hypotheses best first, plus the posteriors for the corrector.
+
+        An image with no line of writing in it (blank, noise, texture; see `linecheck`) still gets its
+        hypotheses, with `Recognition.no_text` saying why it holds no text (unless ``check_lines`` is off).
+        """
+        from vaddr.ocr_backends import linecheck, preprocess
+
         grays = [load_gray(im) for im in images]
         if not grays:
             return []
         charset = self.charset
+        prepared = [preprocess.prepare_with_layout(g) for g in grays]
         results = []
-        for lp in self.posteriors(grays):
+        for (_, layout), lp in zip(prepared, self.posteriors_prepared([x for x, _ in prepared]), strict=True):
             hyps = ctc.beam_search(lp, charset, beam_width=max(self.beam_width, top_k), top_k=top_k)
-            results.append(Recognition(hypotheses=hyps, log_probs=lp, charset=charset))
+            reason = linecheck.no_text_reason(layout, lp) if self.check_lines else None
+            results.append(Recognition(hypotheses=hyps, log_probs=lp, charset=charset, no_text=reason))
         return results

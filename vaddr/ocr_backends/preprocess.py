@@ -26,6 +26,8 @@ Pure numpy + Pillow: no torch, no OpenCV, so the runtime stays light.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -245,17 +247,39 @@ def _rotate(ink: np.ndarray, degrees: float) -> np.ndarray:
     return np.asarray(img.rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=0.0))
 
 
+class Layout(NamedTuple):
+    """Where the writing is, as `prepare` found it: what `vaddr.ocr_backends.linecheck` judges an image by.
+
+    ``ink``: share of the image's pixels that count as writing (ruled lines removed). ``band``: share of the
+    image height taken by the text band that is read. ``outside``: share of the writing that lies outside that
+    band (other lines of a page, writing elsewhere in a photo).
+    """
+
+    height: int
+    width: int
+    ink: float
+    band: float
+    outside: float
+
+
 def prepare(gray: np.ndarray) -> np.ndarray:
     """Grayscale photo [H, W] of one line (uint8, or float 0..255) -> float32 [1, HEIGHT, W'] (ink ~1, paper 0)."""
+    return prepare_with_layout(gray)[0]
+
+
+def prepare_with_layout(gray: np.ndarray) -> tuple[np.ndarray, Layout]:
+    """`prepare`, plus the `Layout` of the writing it found (the same array; the statistics cost ~1 %)."""
     a = np.asarray(gray)
     g = a if a.ndim == 2 and a.dtype == np.uint8 else _as_gray(a)
     if g.ndim != 2 or g.shape[0] < 2 or g.shape[1] < 2:
-        return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32)
+        h, w = (g.shape[-2], g.shape[-1]) if g.ndim >= 2 else (1, g.size)
+        return np.zeros((1, HEIGHT, MIN_WIDTH), np.float32), Layout(int(h), int(w), 0.0, 1.0, 0.0)
     num, den = _ink_parts(g)
     threshold = _writing_threshold(num, den)
     mask = _writing_mask(num, den, threshold)
     angle = skew_angle(mask)
     top, bottom, left, right = _mask_box(mask)
+    layout = _layout(mask, top, bottom)
     crop = None
     if abs(angle) >= DESKEW_MIN_DEGREES:
         # Levelled only if that makes the text band thinner (see the module docstring).
@@ -272,7 +296,22 @@ def prepare(gray: np.ndarray) -> np.ndarray:
     hi = float(np.percentile(out, 99.5)) if out.size else 0.0
     scale = 1.0 / max(hi, 0.15)
     out = np.clip((out - 0.03) * scale, 0.0, 1.0)
-    return out[None].astype(np.float32)
+    return out[None].astype(np.float32), layout
+
+
+def _layout(mask: np.ndarray, top: int, bottom: int) -> Layout:
+    """Statistics of the writing mask (ruled lines already removed by `_mask_box`, which edits it in place)."""
+    h, w = mask.shape
+    rows = np.count_nonzero(mask, axis=1)
+    total = int(rows.sum())
+    inside = int(rows[top:bottom].sum())
+    return Layout(
+        height=h,
+        width=w,
+        ink=total / max(1, h * w),
+        band=(bottom - top) / max(1, h),
+        outside=(total - inside) / total if total else 0.0,
+    )
 
 
 def batch(items: list[np.ndarray], min_width: int = MIN_WIDTH) -> np.ndarray:
