@@ -249,3 +249,7 @@ def test_trailing_bare_number_and_dotted_thi_xa() -> None:
 def test_a_district_announced_by_its_type_word_stands_without_a_province() -> None:
     assert units("X.Nhân Chính,H.Lý Nyân,")[1:] == ("Lý Nhân", "Nhân Chính")
     assert units("P14,, Q6,, ")[1:] == ("6", "14")
+
+
+def test_a_type_letter_glued_in_lower_case_is_no_cut_word() -> None:
+    assert units("xquang đức, hgia lộc, thải dương") == ("Hải Dương", "Gia Lộc", "Quang Đức")
