@@ -139,3 +139,8 @@ class Address(BaseModel):
         default_factory=list,
         description="Per character of `text`: calibrated probability that it is right (image or gazetteer).",
     )
+    error: str | None = Field(
+        default=None,
+        description="Set (by the batch API) when the input could not be corrected: a missing value (None, NaN), "
+        "an empty line or not a string. The other fields are then empty. None when the line was corrected.",
+    )

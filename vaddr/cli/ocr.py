@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="legacy: 3 levels (province/district/ward, before 2025-07-01); 2025: 2 levels (province/ward)",
     )
     p.add_argument("--threads", type=int, default=1, metavar="N", help="inference threads (default 1)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes, each loading the model once (default 1; 0 = all cores); same output, same order",
+    )
     p.add_argument("--report", metavar="HTML", help="also write a self-contained review page, least confident first")
     p.add_argument(
         "--accept-above",
@@ -142,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--top-k must be from 1 to {MAX_TOP_K}")
     if args.threads < 1:
         parser.error("--threads must be at least 1")
+    if args.jobs < 0:
+        parser.error("--jobs must be 0 (all cores) or more")
     if args.accept_above is not None and not 0.0 <= args.accept_above <= 1.0:
         parser.error("--accept-above must be between 0 and 1")
     from vaddr.ocr_backends import UnknownBackendError, get
@@ -159,7 +168,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     several = len(files) > 1
     failed = 0
     try:
-        results = iter_read(files, recognizer, args.top_k, correct=not args.raw, scheme=args.scheme)
+        if args.jobs == 1:
+            results = iter_read(files, recognizer, args.top_k, correct=not args.raw, scheme=args.scheme)
+        else:
+            from vaddr.batch import iter_read_batch
+
+            results = iter_read_batch(
+                files,
+                backend=args.backend,
+                top_k=args.top_k,
+                correct=not args.raw,
+                scheme=args.scheme,
+                threads=args.threads,
+                jobs=args.jobs,
+            )
         kept: list[OcrResult] = []
         for done, r in enumerate(results, 1):
             r = review.mark(r, args.accept_above)

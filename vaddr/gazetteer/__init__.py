@@ -23,13 +23,19 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 from vaddr.gazetteer._text import canonical, key
 
 __all__ = ["Conversion", "Gazetteer", "Unit", "canonical", "current", "key", "legacy", "successor", "to_2025"]
 
-_DATA = Path(__file__).with_name("data")
+
+def _read_data(fname: str) -> str:
+    """A gzipped data file of this package, through importlib.resources: works from a zip (Spark --py-files,
+    zipimport) and from read-only installs, where there may be no file path to open."""
+    return gzip.decompress(resources.files(__package__).joinpath("data", fname).read_bytes()).decode("utf-8")
+
+
 OLD_SUFFIX = "~old"
 
 
@@ -90,9 +96,7 @@ class Gazetteer:
 def _load(fname: str) -> Gazetteer:
     units: list[Unit] = []
     extra: dict[str, tuple[str, ...]] = {}
-    with gzip.open(_DATA / fname, "rt", encoding="utf-8") as fh:
-        text = fh.read()
-    for line in text.splitlines():
+    for line in _read_data(fname).splitlines():
         code, name, typ, level, parent, aliases, cur, valid, parents = line.split("\t")
         units.append(
             Unit(
@@ -136,15 +140,14 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]], d
     provinces: dict[str, str] = {}
     wards: dict[str, tuple[str, tuple[str, ...]]] = {}
     successor: dict[str, str] = {}
-    with gzip.open(_DATA / "to2025.tsv.gz", "rt", encoding="utf-8") as fh:
-        for line in fh.read().splitlines():
-            kind, old, new, alts = line.split("\t")
-            if kind == "P":
-                provinces[old] = new
-            elif kind == "W":
-                wards[old] = (new, tuple(alts.split("|")) if alts else ())
-            else:
-                successor[old] = new
+    for line in _read_data("to2025.tsv.gz").splitlines():
+        kind, old, new, alts = line.split("\t")
+        if kind == "P":
+            provinces[old] = new
+        elif kind == "W":
+            wards[old] = (new, tuple(alts.split("|")) if alts else ())
+        else:
+            successor[old] = new
     return provinces, wards, successor
 
 

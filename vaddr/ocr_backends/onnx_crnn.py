@@ -21,17 +21,24 @@ from vaddr.ocr_backends import ctc
 from vaddr.ocr_backends.base import ImageInput, Recognition
 from vaddr.ocr_backends.images import load_gray
 
-__all__ = ["CrnnOnnx", "default_model_path", "MODEL_ENV"]
+__all__ = ["CrnnOnnx", "bundled_model_bytes", "default_model_path", "MODEL_ENV"]
 
 #: Environment variable naming another model file to use by default (to try a freshly trained model).
 MODEL_ENV = "VADDR_CRNN_MODEL"
 
 
 def default_model_path() -> Path:
-    """``$VADDR_CRNN_MODEL`` if set, else the model shipped inside the package."""
+    """``$VADDR_CRNN_MODEL`` if set, else the model shipped inside the package (a path that exists only when
+    the package is installed as files; the model itself is read with `bundled_model_bytes`)."""
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV])
     return Path(str(resources.files("vaddr.ocr_backends") / "models" / "crnn.onnx"))
+
+
+def bundled_model_bytes() -> bytes | None:
+    """The bundled model through importlib.resources (works from a zip or wheel on sys.path), None if absent."""
+    res = resources.files("vaddr.ocr_backends").joinpath("models", "crnn.onnx")
+    return res.read_bytes() if res.is_file() else None
 
 
 class CrnnOnnx:
@@ -54,6 +61,7 @@ class CrnnOnnx:
         check_lines: bool = True,
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else default_model_path()
+        self._bundled = model_path is None and not os.environ.get(MODEL_ENV)
         self.threads = max(1, int(threads))
         self.beam_width = beam_width
         self.max_batch = max(1, max_batch)
@@ -70,11 +78,14 @@ class CrnnOnnx:
         with self._lock:
             if self._session is not None:
                 return self._session
-            if not self.model_path.is_file():
-                raise FileNotFoundError(
-                    f"CRNN model not found at {self.model_path}; the package was installed without its model "
-                    "file (training/ exports it)"
-                )
+            model: str | bytes | None = bundled_model_bytes() if self._bundled else None
+            if model is None:
+                if not self.model_path.is_file():
+                    raise FileNotFoundError(
+                        f"CRNN model not found at {self.model_path}; the package was installed without its model "
+                        "file (training/ exports it)"
+                    )
+                model = str(self.model_path)
             import onnxruntime as ort  # deferred: importing it costs ~100 ms
 
             opts = ort.SessionOptions()
@@ -83,7 +94,7 @@ class CrnnOnnx:
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             opts.log_severity_level = 3
-            session = ort.InferenceSession(str(self.model_path), sess_options=opts, providers=self.providers)
+            session = ort.InferenceSession(model, sess_options=opts, providers=self.providers)
             meta = dict(session.get_modelmeta().custom_metadata_map)
             if "charset" not in meta:
                 raise ValueError(f"{self.model_path}: model metadata has no 'charset'")
