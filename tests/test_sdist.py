@@ -26,9 +26,7 @@ def sdist_files(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     shutil.copytree(
         ROOT,
         src,
-        ignore=shutil.ignore_patterns(
-            ".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts", "*.npz"
-        ),
+        ignore=shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts"),
     )
     subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), str(src)],

@@ -1,6 +1,7 @@
 """The address corrector: `correct()` turns a noisy line (or a recognizer's top-k) into a valid address."""
 
 from vaddr.corrector.api import convert, correct
+from vaddr.corrector.params import Params
 
 
 def clear_caches() -> None:
@@ -14,4 +15,4 @@ def clear_caches() -> None:
     matcher._type_spans.cache_clear()
 
 
-__all__ = ["clear_caches", "convert", "correct"]
+__all__ = ["Params", "clear_caches", "convert", "correct"]
