@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         peer = None
 
     correct("warm up the gazetteer and indexes")
+    correct("Quận 2 Hồ Chí Minh")  # ... and the successor table of units that no longer exist
     gold = [units_of(y) for y in labels]
     unresolved = [(y, g) for y, g in zip(labels, gold, strict=True) if not all(g)]
     print(

@@ -3,8 +3,9 @@
 Sampled with a fixed seed from every era the gazetteer holds: the legacy units of 2025-06-30, the legacy units
 known only from the 2022 snapshot, and the 2-level units since 2025-07-01; each line is tried as written and
 with every diacritic stripped and lower-cased. The province must always come back; the whole chain (ward,
-district, province) must come back for the 2025-06-30 state. The whole chain of the two other eras is a known
-gap (issue 12: history-aware matching), run as non-strict xfail so that fixing it shows up as XPASS.
+district, province) must come back for the 2025-06-30 state. The whole chain of the 2022 snapshot
+comes back too since the history-aware matching; for 2025 it is a known gap (ward names shared with old
+districts), run as non-strict xfail so that fixing it shows up as XPASS.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def test_province_comes_back(era: str) -> None:
     "era",
     [
         "legacy 2025-06-30",
-        pytest.param("legacy 2022 snapshot", marks=pytest.mark.xfail(reason="issue 12: old wards", strict=False)),
+        "legacy 2022 snapshot",
         pytest.param(
             "2025", marks=pytest.mark.xfail(reason="issue 12: ward names shared with old districts", strict=False)
         ),

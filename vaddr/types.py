@@ -6,11 +6,39 @@ itself. Internals use plain tuples and dataclasses for speed.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Level = Literal["province", "district", "ward"]
+
+class Level(str, Enum):
+    """Level of an administrative unit. The value is what JSON carries ("province", "district", "ward").
+
+    A str-valued enum, so ``Level.WARD == "ward"`` and JSON stays the plain strings; ``depth`` gives the
+    gazetteer's numbering (1 province, 2 district, 3 ward), for the data files that store levels as numbers.
+    """
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    WARD = "ward"
+
+    __str__ = str.__str__  # "ward", not "Level.WARD", in f-strings and str() on every Python version
+    __format__ = str.__format__  # type: ignore[assignment]  # Enum's own __format__ differs by Python version
+
+    @property
+    def depth(self) -> int:
+        """1 for a province, 2 for a district, 3 for a ward."""
+        return _DEPTH[self]
+
+    @classmethod
+    def of_depth(cls, depth: int) -> Level:
+        """The level the gazetteer numbers `depth` (1, 2 or 3)."""
+        return _BY_DEPTH[depth]
+
+
+_DEPTH = {Level.PROVINCE: 1, Level.DISTRICT: 2, Level.WARD: 3}
+_BY_DEPTH = {d: lv for lv, d in _DEPTH.items()}
 Scheme = Literal["legacy", "2025"]
 
 
@@ -42,9 +70,38 @@ class UnitMatch(BaseModel):
         default=False,
         description="Not written on the line but implied by the unit below it (a district names its province).",
     )
+    current: bool = Field(
+        default=True,
+        description="False for a unit that no longer exists in the final legacy state (merged, renamed, moved); "
+        "it is reported as written, with `valid` and `successor`.",
+    )
+    valid: str = Field(
+        default="",
+        description="When a non-current unit existed, e.g. 'GSO registry 2004-08-31 to "
+        "2020-12-06'; '' for a current unit.",
+    )
+    successor: str | None = Field(
+        default=None, description="Code of the legacy unit that took a non-current unit over, where recorded."
+    )
     confidence: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Calibrated probability that this unit (its code) is right."
     )
+
+
+PartLabel = Literal["house_number", "alley", "street", "hamlet", "building", "apartment", "floor", "other"]
+
+
+class AddressPart(BaseModel):
+    """One labelled piece of the free text left of the units (libpostal-like labels)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: PartLabel = Field(
+        description="house_number (12/3A, Số 5, Lô C), alley (hẻm, ngõ, ngách, kiệt), street (đường, phố or a bare "
+        "name after a number), hamlet (thôn, ấp, xóm, bản, buôn, khu phố, tổ dân phố, tổ, khu vực), building, "
+        "apartment, floor, other"
+    )
+    text: str = Field(description="The part as it reads in the output line.")
 
 
 class Alternative(BaseModel):
@@ -84,6 +141,9 @@ class Address(BaseModel):
     scheme: Scheme = "legacy"
     alternatives: list[Alternative] = Field(default_factory=list)
     note: str = Field(default="", description="Why the result is uncertain, e.g. a ward split in 2025.")
+    parts: list[AddressPart] = Field(
+        default_factory=list, description="The remainder split into labelled parts (house number, street...)."
+    )
     remainder_confidence: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Calibrated probability that `remainder` is exactly right."
     )

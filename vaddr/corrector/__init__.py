@@ -5,6 +5,7 @@
 # (the function) by the module on the first conversion.
 import vaddr.corrector.convert  # noqa: F401, E402  (isort: keep before the api import)
 from vaddr.corrector.api import convert, correct
+from vaddr.corrector.params import Params
 
 
 def clear_caches() -> None:
@@ -18,4 +19,4 @@ def clear_caches() -> None:
     matcher._type_spans.cache_clear()
 
 
-__all__ = ["clear_caches", "convert", "correct"]
+__all__ = ["Params", "clear_caches", "convert", "correct"]

@@ -3,7 +3,8 @@
 It accepts one string or a recognizer's ranked hypotheses. Each hypothesis is parsed against the gazetteer;
 the winner maximises recognizer log-probability plus a weighted structure score (how much of the line is
 explained by a consistent province/district/ward chain) minus a cost per word that is no known spelling. The
-weights live in `weights.py`, fitted on data (`training/fit_rescoring.py`), and are read at call time.
+weights and every other tunable are one `Params` value (params.py; the fitted weights are read from
+`data/weights.json`, written by `training/fit_rescoring.py`), passed as `correct(..., params=...)`.
 """
 
 from __future__ import annotations
@@ -12,21 +13,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer, validation
-from vaddr.corrector import calibration, matcher, render, rescore, weights
+from vaddr.corrector import calibration, matcher, order, render, rescore, tidy
 from vaddr.corrector.explained import explained
 from vaddr.corrector.index import squeeze
+from vaddr.corrector.params import DEFAULT, Params
+from vaddr.corrector.parts import split_parts
 from vaddr.corrector.spans import to_input
 from vaddr.rules.abbreviations import is_abbreviation
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import tone_style
+from vaddr.rules.text import normalize, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
 CaseOption = Literal["title", "upper", "lower", "keep"]
-
-_LEVEL_NAMES: dict[int, Level] = {1: "province", 2: "district", 3: "ward"}
-FIXPOINT_ROUNDS = 3
-TIE_2025 = -0.5  # most forms predate the reform: the legacy reading wins ties
 
 
 def _as_hypotheses(data: Any) -> list[Hypothesis]:
@@ -80,22 +79,24 @@ def _same_digits(hyps: list[Hypothesis]) -> list[Hypothesis]:
     return [h for h in hyps if [ch for ch in h.text if ch.isdigit()] == digits]
 
 
-def _readings(line: matcher.Prepared, scheme: Scheme, limit: int) -> list[tuple[str, list[matcher.Parse], float]]:
+def _readings(
+    line: matcher.Prepared, scheme: Scheme, limit: int, params: Params
+) -> list[tuple[str, list[matcher.Parse], float]]:
     """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
 
     Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district, the
     legacy reading winning ties since most forms predate the reform.
     """
-    legacy = matcher.parse(line, "legacy", limit=limit)
+    legacy = matcher.parse(line, "legacy", limit=limit, params=params)
     readings = [("legacy", legacy, 0.0)]
     if scheme == "2025" or not _settled_legacy(legacy[0]):
-        readings.append(("2025", matcher.parse(line, "2025", limit=limit), TIE_2025))
+        readings.append(("2025", matcher.parse(line, "2025", limit=limit, params=params), params.tie_2025))
     return readings
 
 
-def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse, str]:
+def _best_reading(line: matcher.Prepared, scheme: Scheme, params: Params) -> tuple[matcher.Parse, str]:
     """The best parse of one text in either structure, with the same preference as `correct()`."""
-    (structure, parses, _), *others = _readings(line, scheme, limit=2)
+    (structure, parses, _), *others = _readings(line, scheme, 2, params)
     empty = matcher.Parse(float("-inf"), ())
     best = next((p for p in parses if explained(line, p)), empty)
     for sch, other, tie in others:  # the first reading wins ties
@@ -108,7 +109,64 @@ def _best_reading(line: matcher.Prepared, scheme: Scheme) -> tuple[matcher.Parse
 def _settled_legacy(parse: matcher.Parse) -> bool:
     """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
     cannot explain the line better (its ward would have to match the same letters)."""
-    return _clean_chain(parse) or any(m.level == 2 and m.edits == 0 for m in parse.matches) and len(parse.matches) >= 2
+    return (
+        _clean_chain(parse)
+        or any(m.level is Level.DISTRICT and m.edits == 0 for m in parse.matches)
+        and len(parse.matches) >= 2
+    )
+
+
+def _exact_province(line: matcher.Prepared, parse: matcher.Parse) -> bool:
+    """A province read without an edit, from the start of a written word ("Văn Giang" holds no An Giang)."""
+    return any(m.level is Level.PROVINCE and m.edits == 0 and line.bound[m.start] for m in parse.matches)
+
+
+def _needs_reorder(line: matcher.Prepared, parses: list[matcher.Parse]) -> bool:
+    """The line as written yields no province read without an edit: it may be written in another order."""
+    return not _exact_province(line, parses[0])
+
+
+def _lines(
+    text: str, scheme: Scheme, params: Params
+) -> list[tuple[matcher.Prepared, list[tuple[str, list[matcher.Parse], float]], float]]:
+    """The line as written with its readings, plus its reorderings where it needs them (each with its cost)."""
+    line = matcher.prepare(text)
+    readings = _readings(line, scheme, 2, params)
+    out = [(line, readings, 0.0)]
+    if _needs_reorder(line, readings[0][1]):
+        for other in order.reorderings(line.text):
+            again = matcher.prepare(other)
+            if matcher.ends_with_exact_province(again, "legacy", params):  # else no reading of it would count
+                out.append((again, _readings(again, scheme, 2, params), params.reorder_cost))
+    return out
+
+
+def _province_code(parse: matcher.Parse) -> str | None:
+    prov = next((m for m in parse.matches if m.level is Level.PROVINCE), None)
+    return None if prov is None else prov.entry.unit.code.split("~")[0]
+
+
+def _guard(
+    parse: matcher.Parse, first: matcher.Prepared, scheme: str, written: dict[str, frozenset[str]], params: Params
+) -> float:
+    """The province guard: a reading whose province is not the one written at the end of the best reading
+    (`first`), with at most `params.guard_edits` edits, pays `params.province_guard`."""
+    prov = next((m for m in parse.matches if m.level is Level.PROVINCE), None)
+    if prov is None:
+        return 0.0
+    code = prov.entry.unit.code.split("~")[0]
+    found = written.get(scheme)
+    if found is None:  # looked up once per call and structure, only when some reading has a province
+        found = written[scheme] = matcher.written_provinces(first, scheme, params)
+    return params.province_guard if found and code not in found else 0.0
+
+
+def _span_in_input(original: str, tidied: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """A span of the tidied, normalised line as indices into the caller's text (None where not exact)."""
+    normalised = normalize(original)
+    a = tidy.source_index(normalised, tidied, span[0])
+    b = tidy.source_index(normalised, tidied, span[1] - 1) + 1
+    return to_input(original, normalised, (a, b))
 
 
 def _codes(parse: matcher.Parse) -> tuple[str, ...]:
@@ -158,12 +216,12 @@ def _as_written(
     return [(0.0, line, matcher.Parse(0.0, ()), hyp, sch)]
 
 
-def _confidence(parse: matcher.Parse) -> float:
+def _confidence(parse: matcher.Parse, params: Params) -> float:
     """How sure we are: match quality of each level found, discounted for levels not found."""
     if not parse.matches:
-        return 0.1
+        return params.confidence_none
     quality = [max(0.0, 1.0 - m.edits / max(1, m.end - m.start)) for m in parse.matches]
-    coverage = {1: 0.5, 2: 0.8, 3: 1.0}[len(parse.matches)]
+    coverage = params.coverage[len(parse.matches) - 1]
     return round(sum(quality) / len(quality) * coverage, 4)
 
 
@@ -172,13 +230,16 @@ def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_
     a = line.pos[m.type_start]
     b = line.pos[m.end - 1] + 1
     return UnitMatch(
-        level=_LEVEL_NAMES[unit.level],
+        level=m.level,
         name=unit.name,
         type=unit.type,
         code=unit.code,
         span=(a, b) if spans_valid else None,
         score=round(max(0.0, 1.0 - m.edits / max(1, m.end - m.start)), 4),
         text=text,
+        current=unit.current,
+        valid=unit.valid,
+        successor=None if unit.current else gazetteer.successor(unit.code),
     )
 
 
@@ -189,13 +250,13 @@ def _infer_parents(units: dict[Level, UnitMatch], scheme: str) -> None:
     one; the address is only complete with it. Inferred units carry no span and no text.
     """
     gaz = gazetteer.legacy() if scheme == "legacy" else gazetteer.current()
-    lowest = units.get("ward") or units.get("district")
+    lowest = units.get(Level.WARD) or units.get(Level.DISTRICT)
     if lowest is None or lowest.code not in gaz:
         return
     unit = gaz.get(lowest.code)
     while unit.parent is not None and unit.parent in gaz:
         unit = gaz.get(unit.parent)
-        level = _LEVEL_NAMES[unit.level]
+        level = Level.of_depth(unit.level)
         if level not in units:
             units[level] = UnitMatch(
                 level=level,
@@ -206,6 +267,9 @@ def _infer_parents(units: dict[Level, UnitMatch], scheme: str) -> None:
                 score=lowest.score,
                 text="",
                 inferred=True,
+                current=unit.current,
+                valid=unit.valid,
+                successor=None if unit.current else gazetteer.successor(unit.code),
             )
 
 
@@ -217,6 +281,7 @@ def correct(
     case: CaseOption = "title",
     alternatives: int = 0,
     lexicon: bool = True,
+    params: Params | None = None,
 ) -> Address:
     """Correct one address line.
 
@@ -234,29 +299,35 @@ def correct(
     When `data` also carries the recognizer's per-frame posteriors (`.log_probs`, `[T, C]`, and `.charset`),
     matched units are decoded again against the frames among the units of their parent (`lexicon=False`
     turns this off), so a name that none of the top-k strings spelled can still be recovered.
+
+    `params` is the cost model (`vaddr.corrector.params.Params`); None means the defaults with the fitted weights.
     """
+    params = DEFAULT if params is None else params
+    weights = params.weights
     _check_options(scheme, tone, case)
     if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 100:
         raise ValueError(f"alternatives={alternatives!r} is not an int from 0 to 100")
     hyps = _same_digits(_as_hypotheses(data))
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
+    first = matcher.prepare(hyps[0].text)
+    written: dict[str, frozenset[str]] = {}
     for hyp in hyps:
-        line = matcher.prepare(hyp.text)
-        for sch, parses, tie in _readings(line, scheme, limit=2):
-            for p in parses:
-                unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
-                score = (
-                    p.score * weights.WEIGHTS.structure
-                    + hyp.log_prob * weights.WEIGHTS.log_prob
-                    - unknown * weights.WEIGHTS.unknown_word
-                    + tie
-                )
-                scored.append((score, line, p, hyp, sch))
-    scored.sort(key=lambda t: -t[0])
+        for line, readings, cost in _lines(hyp.text, scheme, params):
+            for sch, parses, tie in readings:
+                for p in parses:
+                    if cost and not _exact_province(line, p):
+                        continue  # a reordering must bring a province written in full to the end
+                    unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
+                    structure = p.score * weights.structure - unknown * weights.unknown_word
+                    score = structure + hyp.log_prob * weights.log_prob + tie - cost
+                    scored.append((score, line, p, hyp, sch))
+    if len({_province_code(p) for _, _, p, _, _ in scored} - {None}) > 1:  # readings disagree on the province
+        scored = [(s - _guard(p, first, sch, written, params), ln, p, h, sch) for s, ln, p, h, sch in scored]
     # A unit may rewrite the words it was matched on, never cut or drop others (explained.py); when no parse
     # passes, the best hypothesis is returned as written, with no unit.
     scored = [s for s in scored if explained(s[1], s[2])] or _as_written(hyps[0], scheme)
+    scored.sort(key=lambda t: -t[0])
     _, line, best, hyp, parsed_as = scored[0]
     if tone == "auto":
         tone_used = tone_style(line.text) or "old"
@@ -267,37 +338,37 @@ def correct(
     if lexicon and log_probs is not None and charset and line.text == hyp.text:
         windows = rescore.frame_windows(line.text, log_probs, charset)
         if windows is not None:
-            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as)
+            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
-    spans_valid = True
+    spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
+    cut = tidy.tail(normalize(hyp.text)) if spans_valid else ""  # a trailing country / postcode, kept as written
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
     settled = _clean_chain(best) and squeeze(text) == line.squeezed
-    for _ in range(0 if settled else FIXPOINT_ROUNDS):
+    for _ in range(0 if settled else params.fixpoint_rounds):
         if text == line.text:
             break
         again = matcher.prepare(text)
-        best_again, read_as = _best_reading(again, scheme)  # as correct() would read it: either structure
+        best_again, read_as = _best_reading(again, scheme, params)  # as correct() would read it: either structure
         text_again, texts_again = render.render(again, best_again, tone_used, case)
         if text_again == text:
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
         parsed_as = read_as
-    units = {
-        _LEVEL_NAMES[m.level]: _unit_match(line, m, t, spans_valid)
-        for m, t in zip(best.matches, unit_texts, strict=True)
-    }
+    units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
     if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
         for key, u in units.items():
             if u.span is not None:
-                span = to_input(hyps[0].text, line.text, u.span) if hyp is hyps[0] else None
+                span = _span_in_input(hyps[0].text, line.text, u.span) if hyp is hyps[0] else None
                 units[key] = u.model_copy(update={"span": span})
     _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:
-        first = line.pos[best.start]
-        remainder = render.free_text(line.text[:first], tone_used, case, not render.marks_written(line.text)).strip()
+        start = line.pos[best.start]
+        remainder = render.free_text(
+            line.text[:start], tone_used, case, not render.marks_written(line.text), not render.shouting(line.text)
+        ).strip()
     else:
         remainder = text
     alts: list[Alternative] = []
@@ -313,16 +384,19 @@ def correct(
             continue
         seen.add(alt_text)
         alts.append(Alternative(text=alt_text, score=round(score, 4)))
+    if cut:
+        text = (text + render.free_text(cut, tone_used, case, False, not render.shouting(cut))).strip()
     result = Address(
         text=text,
         input=hyps[0].text,
         remainder=remainder,
-        confidence=_confidence(best),
+        confidence=_confidence(best, params),
         scheme=parsed_as,  # type: ignore[arg-type]
         alternatives=alts,
-        province=units.get("province"),
-        district=units.get("district"),
-        ward=units.get("ward"),
+        parts=list(split_parts(remainder)),
+        province=units.get(Level.PROVINCE),
+        district=units.get(Level.DISTRICT),
+        ward=units.get(Level.WARD),
     )
     result = calibration.calibrate(result, data, hyps, scored)
     if scheme == "2025" and parsed_as == "legacy":
@@ -330,9 +404,18 @@ def correct(
     return result
 
 
-def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOption = "title") -> Address:
-    """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025."""
-    from vaddr.corrector.convert import to_2025
+def convert(
+    address: Address | str,
+    *,
+    tone: ToneOption = "auto",
+    case: CaseOption = "title",
+    params: Params | None = None,
+    to: Scheme = "2025",
+) -> Address:
+    """Map a legacy (3-level) address to the 2-level structure in force since 1 July 2025 (`to="2025"`), or its
+    units that no longer exist (read as written: Quận 2, Tĩnh Gia, Hà Tây) to the legacy units that took them
+    over, in the 3-level structure of 2025-06-30 (`to="legacy"`)."""
+    from vaddr.corrector.convert import to_2025, to_final_legacy
 
     validation.check_choice("tone", tone, validation.TONES)
     validation.check_choice("case", case, validation.CASES)
@@ -340,7 +423,9 @@ def convert(address: Address | str, *, tone: ToneOption = "auto", case: CaseOpti
         raise TypeError(f"convert() takes an Address or a str, not {type(address).__name__}")
 
     if isinstance(address, str):
-        address = correct(address, tone=tone, case=case)
+        address = correct(address, tone=tone, case=case, params=params)
+    if to == "legacy":
+        return to_final_legacy(address, tone=tone, case=case)
     return to_2025(address, tone=tone, case=case)
 
 

@@ -1,4 +1,4 @@
-"""Legacy (3-level) address -> the 2-level structure in force since 1 July 2025.
+"""Legacy (3-level) address -> the 2-level structure in force since 1 July 2025, or -> the final legacy units.
 
 Districts were abolished and most wards merged; the mapping comes from the gazetteer's conversion table and
 stays offline. A ward split between several new wards maps to the default target, with the others offered as
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from vaddr import gazetteer
 from vaddr.corrector.render import style
-from vaddr.types import Address, Alternative, UnitMatch
+from vaddr.types import Address, Alternative, Level, UnitMatch
 
 
-def _unit(level: str, unit: gazetteer.Unit, score: float, text: str) -> UnitMatch:
-    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score, text=text)  # type: ignore[arg-type]
+def _unit(level: Level, unit: gazetteer.Unit, score: float, text: str) -> UnitMatch:
+    return UnitMatch(level=level, name=unit.name, type=unit.type, code=unit.code, span=None, score=score, text=text)
 
 
 def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Address:
@@ -35,10 +35,10 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
     parts = [address.remainder] if address.remainder else []
     ward = None
     if conv.ward is not None:
-        ward = _unit("ward", conv.ward, source.score, ward_text(conv.ward))
+        ward = _unit(Level.WARD, conv.ward, source.score, ward_text(conv.ward))
         parts.append(ward.text)
     parts.append(province_text)
-    province = _unit("province", conv.province, source.score, province_text)
+    province = _unit(Level.PROVINCE, conv.province, source.score, province_text)
     head = " ".join(parts[:-1])
     # Offline, an old ward split into n new wards is equally likely to lie in each of them (the street-level
     # share is unknown): the chosen target and each alternative get confidence / n. A district (no ward
@@ -62,4 +62,46 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
         scheme="2025",
         alternatives=alternatives,
         note=conv.note,
+        parts=address.parts,
+    )
+
+
+def to_final_legacy(address: Address, *, tone: str = "auto", case: str = "title") -> Address:
+    """The same address with every non-current unit (read as written: Quận 2, Tĩnh Gia, Hà Tây) replaced by the
+    legacy unit that took it over (Thành phố Thủ Đức, Thị xã Nghi Sơn, Hà Nội): the 3-level structure of the
+    final legacy state (2025-06-30)."""
+    tone = "old" if tone == "auto" else tone
+    gaz = gazetteer.legacy()
+    units: dict[Level, UnitMatch | None] = {}
+    notes = []
+    for level in (Level.WARD, Level.DISTRICT, Level.PROVINCE):
+        u = getattr(address, level.value)
+        if u is not None and not u.current:
+            code = u.successor
+            unit = gaz.get(code) if code and code in gaz else None
+            if unit is None or Level.of_depth(unit.level) is not level:
+                notes.append(f"no successor recorded for {u.type} {u.name} ({u.code})")
+                u = None
+            else:
+                notes.append(f"{u.type} {u.name} -> {unit.type} {unit.name}")
+                u = _unit(level, unit, u.score, style(f"{unit.type} {unit.name}", tone, case))
+        elif u is not None:
+            u = u.model_copy(update={"text": style(f"{u.type} {u.name}", tone, case), "span": None})
+        units[level] = u
+    ward_match = units[Level.WARD]
+    if ward_match is not None and units[Level.DISTRICT] is None:
+        ward = gaz.get(ward_match.code)
+        if ward.parent is not None and ward.parent in gaz:
+            parent = gaz.get(ward.parent)
+            units[Level.DISTRICT] = _unit(Level.DISTRICT, parent, ward_match.score, "")
+    parts = [address.remainder] if address.remainder else []
+    parts += [u.text for u in units.values() if u is not None and u.text]
+    return address.model_copy(
+        update={
+            "text": " ".join(parts),
+            "ward": units[Level.WARD],
+            "district": units[Level.DISTRICT],
+            "province": units[Level.PROVINCE],
+            "note": "; ".join(notes),
+        }
     )

@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector.index import squeeze
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
+from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
 
 __all__ = ["explained", "cut_words", "dropped_words"]
@@ -42,14 +43,17 @@ def _covered(parse: Parse, a: int, b: int) -> bool:
     return any(m.type_start <= a and b <= m.end for m in parse.matches)
 
 
-def _fragment_ok(line: Prepared, parse: Parse, a: int, b: int) -> bool:
+def _fragment_ok(line: Prepared, parse: Parse, a: int, b: int, before: bool = False) -> bool:
     """Squeezed [a, b): a piece of a written word left outside a unit. Fine if another unit covers it, or it is
-    a known word (a space the writer or the recognizer lost)."""
+    a known word (a space the writer or the recognizer lost), or, just before the unit, a unit-type abbreviation
+    glued to its name ("xquang đức", "ttmường khương", "Fmễ Trì")."""
     if a >= b or _covered(parse, a, b):
         return True
     text = line.text[line.pos[a] : line.pos[b - 1] + 1]
     word = "".join(ch for ch in text if ch.isalnum())
     if word.isdigit():
+        return True
+    if before and abbreviations.unit_type_of([word], 0) is not None:
         return True
     return len(word) >= 2 and default_vocabulary().knows(word)
 
@@ -70,7 +74,7 @@ def cut_words(line: Prepared, parse: Parse) -> list[str]:
             else:
                 _, b = _word_range(line, edge)
                 piece = (edge, b)
-            if not _fragment_ok(line, parse, *piece):
+            if not _fragment_ok(line, parse, *piece, before=edge == m.type_start):
                 out.append(line.text[line.pos[piece[0]] : line.pos[piece[1] - 1] + 1])
     return out
 

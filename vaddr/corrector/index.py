@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 
 import numpy as np
 
 from vaddr import gazetteer
+from vaddr.corrector.params import Params
 from vaddr.gazetteer import Unit
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, to_new_style
+from vaddr.types import Level
 
 
 def squeeze(text: str) -> str:
@@ -32,11 +35,19 @@ class Entry:
     display: str  # bare name as it should be printed (new-style tones; the renderer converts)
     exact_only: bool = False  # initials and short abbreviations must match exactly
     is_alias: bool = False
+    # how the written span must look for this spelling to count: "caps" (two-letter initials, "BT", "GV"),
+    # "dotted" (a first word cut to its initial with "." or "/": "C/Giấy", "T.Giang", "H.C.Minh"),
+    # "word" (a short initialism written as one word: "HN", "Hcm", not "H n")
+    form: str = ""
+    folded: str = ""  # the display name folded, words kept apart: "phu yen"
     marked_key: str = ""  # lower case, new-style tones, letters only: compared with what was written
+    level: Level = Level.WARD  # the unit's level (set from the gazetteer's number)
 
     def __post_init__(self) -> None:
         marked = to_new_style(self.display.lower())
         object.__setattr__(self, "marked_key", "".join(ch for ch in marked if ch.isalnum()))
+        object.__setattr__(self, "level", Level.of_depth(self.unit.level))
+        object.__setattr__(self, "folded", " ".join(fold(self.display).replace("-", " ").split()))
 
 
 @dataclass(slots=True)
@@ -48,19 +59,19 @@ class Group:
     _pos: dict[str, int] = field(default_factory=dict)
     min_len: int = 99
     max_len: int = 0
-    _arrays: tuple[np.ndarray, list[str]] | None = None
+    _arrays: dict[tuple[object, ...], tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     def index_of(self, key: str) -> int | None:
         return self._pos.get(key)
 
-    def arrays(self) -> tuple[np.ndarray, list[str]]:
-        """Per key: edits it may absorb (numpy, for the vectorised filter) and the digits it contains."""
-        if self._arrays is None:
-            from vaddr.corrector.matcher import max_edits
-
-            allowed = np.array([max_edits(len(k)) for k in self.keys], dtype=np.int32)
-            self._arrays = (allowed, ["".join(c for c in k if c.isdigit()) for k in self.keys])
-        return self._arrays
+    def arrays(self, params: Params) -> tuple[np.ndarray, list[str]]:
+        """Per key: edits it may absorb under `params` (numpy, for the vectorised filter) and its digits."""
+        slot = (params.edit_limits, params.edit_limit_long)
+        found = self._arrays.get(slot)
+        if found is None:
+            allowed = np.array([params.max_edits(len(k)) for k in self.keys], dtype=np.int32)
+            found = self._arrays[slot] = (allowed, ["".join(c for c in k if c.isdigit()) for k in self.keys])
+        return found
 
     def add(self, key: str, entry: Entry) -> None:
         if not key:
@@ -86,9 +97,23 @@ class MatchIndex:
     all_districts: Group
 
 
+@cache
+def _capital_initials() -> dict[tuple[int, str], tuple[str, ...]]:
+    """(level, squeezed name) -> initialisms that count only in capitals (data/capital_initials.tsv)."""
+    text = resources.files(__package__).joinpath("data/capital_initials.tsv").read_text(encoding="utf-8")
+    out: dict[tuple[int, str], tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, name, initials = line.split("\t")
+            out[(Level(level).depth, squeeze(name))] = tuple(i.strip() for i in initials.split(",") if i.strip())
+    return out
+
+
 def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
     """All the keys a unit can be written as."""
     out = [(squeeze(unit.name), Entry(unit, unit.name))]
+    for written in _capital_initials().get((unit.level, squeeze(unit.name)), ()):
+        out.append((squeeze(written), Entry(unit, written, exact_only=True, is_alias=True, form="caps")))
     for alias in unit.aliases:
         key = squeeze(alias)
         if not key or key.isdigit() != unit.name.isdigit():
@@ -98,14 +123,24 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
         out.append((key, Entry(unit, alias, is_alias=True)))
     for abbr in abbreviations.name_abbreviations(unit.name):
         key = squeeze(abbr)
-        if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written
-            out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True)))
+        if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written; a short one written as one word
+            form = "word" if len(key) <= 3 else ""
+            out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True, form=form)))
         else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
             out.append((key, Entry(unit, unit.name, exact_only=True)))
-    words = unit.name.split()
-    if len(words) >= 3 and unit.level < 3:
+    words = unit.name.replace("-", " ").split()
+    level = Level.of_depth(unit.level)
+    if len(words) >= 3 and level is not Level.WARD:
         initials = abbreviations.initials(unit.name)
         out.append((initials, Entry(unit, initials.capitalize(), exact_only=True, is_alias=True)))
+    if len(words) == 2 and level is Level.DISTRICT and not any(w.isdigit() for w in words):
+        # "BT" for Bình Thạnh, "GV" for Gò Vấp: only in capitals, and never a type or word abbreviation ("TP")
+        initials = abbreviations.initials(unit.name)
+        if not abbreviations.is_abbreviation(initials):
+            out.append((initials, Entry(unit, initials.upper(), exact_only=True, is_alias=True, form="caps")))
+    if len(words) >= 2 and level is not Level.WARD and not any(w.isdigit() for w in words):
+        dotted = abbreviations.initials(" ".join(words[:-1])) + squeeze(words[-1])
+        out.append((dotted, Entry(unit, unit.name, exact_only=True, is_alias=True, form="dotted")))
     return out
 
 
@@ -126,7 +161,7 @@ def _build(gaz: gazetteer.Gazetteer, scheme: str) -> MatchIndex:
         add_all(provinces, prov)
         in_province = wards_of_province.setdefault(prov.code, Group())
         for child in gaz.children(prov.code):
-            if child.level == 3:  # 2025 scheme: wards hang directly under the province
+            if Level.of_depth(child.level) is Level.WARD:  # 2025 scheme: wards hang directly under the province
                 add_all(in_province, child)
                 continue
             add_all(districts_of.setdefault(prov.code, Group()), child)

@@ -7,6 +7,7 @@ level that is not written. Matching works on the folded, space-free line, so los
 nothing, and a typo costs an edit; the parse that explains the most characters with the fewest edits wins.
 
 Everything here is pure: a prepared line in, ranked parses out. Rendering the output text lives in render.py.
+Every cost and limit comes from the `Params` passed in (params.py); memoised searches key on it.
 """
 
 from __future__ import annotations
@@ -21,40 +22,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector.index import Entry, Group, MatchIndex, match_index, squeeze
+from vaddr.corrector.params import DEFAULT, Params
+from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold, normalize, to_new_style
+from vaddr.types import Level
 
 _TOKEN = re.compile(r"\S+")
 _VOWEL = re.compile("[aeiouy]")
 _DIGIT = re.compile("[0-9]")
-
-BEAM = 3
-EDIT_COST = 1.75  # one edit must be paid for by more than one matched character
-OFF_BOUNDARY = 1.0  # a name starting inside a written word (spaces lost) must be clearly better
-NOT_CURRENT = 0.3  # prefer units of the final legacy state over older snapshot names
-SKIP = {1: 1.0, 2: 1.0, 3: 0.5}  # cost of a level that is not written
-MIN_GAIN = 1.5
-MARGIN = 4.0  # beam: drop candidates this far behind the best of their level
-MARGIN_EXACT = 2.5  # ... or this far, when the best is an exact match of a long name
-CONFIDENT = 6.0  # a ward this good under its district needs no search across the province
-OTHER_DISTRICT = 1.5  # a ward found in the province but not under the written district (moved units, slips)
-MARK_COST = 0.5  # per mark that disagrees, when the line was written with marks
-TYPE_INSIDE = 3.0  # a name whose span swallows a written type word ("Thành Phố", "Huyện") is unlikely
-SKIP_WORD = 1.0  # a ward read across an unexplained abbreviation before the district / province ("Cg")
-IMPLIED = 1.0  # a province read through its district (the written words being far from its name) must win clearly
-
-
-def max_edits(length: int) -> int:
-    """How many edits a key of this length may absorb and still be the same name."""
-    if length <= 3:
-        return 0
-    if length <= 5:
-        return 1
-    if length <= 9:
-        return 2
-    if length <= 14:
-        return 3
-    return 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +46,12 @@ class Prepared:
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # per-line cache of lookups
 
 
+NOISE = "*"  # stands in the squeezed line for a character that matches no letter of any name
+
+
+@lru_cache(maxsize=4096)
 def prepare(text: str) -> Prepared:
-    text = normalize(text)
+    text = tidy(normalize(text))
     folded = fold(text)
     chars: list[str] = []
     pos: list[int] = []
@@ -79,7 +59,9 @@ def prepare(text: str) -> Prepared:
     prev_alnum = False
     prev_kind = ""
     for i, ch in enumerate(folded):
-        if ch.isalnum():
+        if ch.isdigit() and 0 < i < len(folded) - 1 and folded[i - 1].isalpha() and folded[i + 1].isalpha():
+            ch = NOISE  # a digit inside a word ("Nam Đị8nh", "Sơ6n"): a slip that costs an edit, no number
+        if ch.isalnum() or ch == NOISE:
             kind = "d" if ch.isdigit() else "a"
             if prev_alnum and kind != prev_kind and chars:
                 bound[-1] = True  # "Q3", "Kp4": a letter/digit change is a word boundary
@@ -130,7 +112,7 @@ def _type_spans(text: str, squeezed: str, pos: tuple[int, ...]) -> tuple[tuple[i
 class LevelMatch:
     """One unit matched on the squeezed line: [type_start, start) is the type word, [start, end) the name."""
 
-    level: int
+    level: Level
     entry: Entry
     type_start: int
     start: int
@@ -151,7 +133,7 @@ class Parse:
 
 
 @lru_cache(maxsize=65536)
-def _search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[int, int, int], ...]:
+def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -> tuple[tuple[int, int, int], ...]:
     """All keys of a group that match a suffix of `tail`: (suffix length, key index, edits).
 
     One C call (rapidfuzz cdist) compares every plausible suffix with every key. Cached on the tail text, so
@@ -160,14 +142,17 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[in
     group = _group(match_index(scheme), group_id)
     if group is None or not group.keys:
         return ()
+    max_edits = params.max_edits
     lo = max(1, group.min_len - max_edits(group.min_len))
     hi = min(len(tail), group.max_len + max_edits(group.max_len))
     if hi < lo:
         return ()
     lengths = np.arange(lo, hi + 1)
     queries = [tail[-n:] for n in lengths]
-    dist = process.cdist(queries, group.keys, scorer=Levenshtein.distance, score_cutoff=4, dtype=np.int32)
-    allowed, key_digits = group.arrays()
+    dist = process.cdist(
+        queries, group.keys, scorer=Levenshtein.distance, score_cutoff=params.search_cutoff, dtype=np.int32
+    )
+    allowed, key_digits = group.arrays(params)
     # a span may absorb the edits allowed for the shorter of itself and the key: "thon" is not "Thọ Sơn"
     allowed_q = np.array([max_edits(int(n)) for n in lengths], dtype=np.int32)
     qi, ki = np.nonzero(dist <= np.minimum(allowed[None, :], allowed_q[:, None]))
@@ -215,14 +200,28 @@ def _written_marked(line: Prepared, start: int, end: int) -> str | None:
     return cached
 
 
-def _swallowed_type(line: Prepared, start: int, end: int, key: str) -> float:
-    """Penalty for a name span that contains a written type word the name itself does not contain, or that
-    cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
-    for lo, hi, type_key in line.type_spans:
-        if start <= lo and hi <= end and type_key not in key:
-            return TYPE_INSIDE
+def _written_form(line: Prepared, start: int, end: int, form: str) -> bool:
+    """Whether the written span has the shape an abbreviated spelling needs (see `Entry.form`)."""
+    written = line.text[line.pos[start] : line.pos[end - 1] + 1]
+    if form == "caps":  # "BT", "ĐN", "QNa": capitals where the initials are ("QNa" keeps its lower-case tail)
+        return written[:1].isupper() and sum(ch.isupper() for ch in written) >= 2 and " " not in written
+    if form == "dotted":
+        return "." in written or "/" in written
+    if form == "word":
+        return not any(ch.isspace() for ch in written)
+    return True
+
+
+def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Params) -> float:
+    """Penalty for a name span that contains a written type word the name itself does not contain as words
+    ("Huyện" read as Phú Yên, "Tỉnh" as Vinh), or that cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
+    for lo, hi, _ in line.type_spans:
+        if start <= lo and hi <= end:
+            written = " ".join(fold(line.text[line.pos[lo] : line.pos[hi - 1] + 1]).split())
+            if f" {written} " not in f" {name} ":
+                return params.type_inside
         if lo < start < hi or lo < end < hi:
-            return TYPE_INSIDE
+            return params.type_inside
     return 0.0
 
 
@@ -252,17 +251,15 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]
     return out
 
 
-def _type_bonus(unit_type: str | None, entry: Entry) -> float | None:
+def _type_bonus(unit_type: str | None, entry: Entry, params: Params) -> float | None:
     """Reward a written type word that agrees with the unit; None where the pairing is impossible."""
     numeric = entry.unit.name.isdigit()
     if unit_type is None:
         return None if numeric else 0.0
     if unit_type == entry.unit.type:
-        return 1.0
-    if abbreviations.type_level(unit_type) == {entry.unit.level} or entry.unit.level in abbreviations.type_level(
-        unit_type
-    ):
-        return 0.3
+        return params.type_bonus_exact
+    if entry.level in abbreviations.type_levels(unit_type):
+        return params.type_bonus_level
     return None
 
 
@@ -277,7 +274,13 @@ def _exact_search(tail: str, group: Group) -> tuple[tuple[int, int, int], ...]:
 
 
 def _candidates(
-    line: Prepared, end: int, level: int, group_id: tuple[str, ...], scheme: str, exact: bool = False
+    line: Prepared,
+    end: int,
+    level: Level,
+    group_id: tuple[str, ...],
+    scheme: str,
+    params: Params,
+    exact: bool = False,
 ) -> list[LevelMatch]:
     if end <= 0:
         return []
@@ -285,8 +288,8 @@ def _candidates(
     if group is None or not group.keys:
         return []
     # only as much of the line as the longest key can cover: lines that end alike share the cached search
-    tail = line.squeezed[max(0, end - group.max_len - max_edits(group.max_len)) : end]
-    found = _exact_search(tail, group) if exact else _search(tail, group_id, scheme)
+    tail = line.squeezed[max(0, end - group.max_len - params.max_edits(group.max_len)) : end]
+    found = _exact_search(tail, group) if exact else _search(tail, group_id, scheme, params)
     if not found:
         return []
     # cheap optimistic gains first, so that only the few hits that can make the beam are looked at closely
@@ -296,130 +299,157 @@ def _candidates(
         key_len = len(group.keys[idx])
         if edits and key_len <= 3:
             continue
-        off = 0.0 if line.bound[start] else OFF_BOUNDARY
+        off = 0.0 if line.bound[start] else params.off_boundary
         if off and key_len <= 4:
             continue
-        optimistic = key_len - EDIT_COST * edits - off + 1.0
-        if optimistic >= MIN_GAIN:
+        optimistic = key_len - params.edit_cost * edits - off + params.best_type_bonus
+        if optimistic >= params.min_gain:
             hits.append((optimistic, start, idx, edits, off))
     hits.sort(key=lambda h: -h[0])
     best: dict[tuple[str, int], LevelMatch] = {}
-    for _, start, idx, edits, off in hits[: BEAM * 4]:
+    for _, start, idx, edits, off in hits[: params.beam * params.shortlist_beams]:
         key = group.keys[idx]
         written = _written_marked(line, start, end)
-        inside = _swallowed_type(line, start, end, key)
         for entry in group.entries[idx]:
             if entry.exact_only and (edits or off):
                 continue
-            base = len(key) - EDIT_COST * edits - off - (0.0 if entry.unit.current else NOT_CURRENT) - inside
+            if entry.form and not _written_form(line, start, end, entry.form):
+                continue
+            stale = 0.0 if entry.unit.current else params.not_current
+            inside = _swallowed_type(line, start, end, entry.folded, params) if line.type_spans else 0.0
+            base = len(key) - params.edit_cost * edits - off - stale - inside
             if written is not None:  # marks were written: they count, beyond the letters
-                base -= MARK_COST * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
+                base -= params.mark_cost * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
             for type_start, unit_type in _type_words(line, start):
-                bonus = _type_bonus(unit_type, entry)
+                bonus = _type_bonus(unit_type, entry, params)
                 if bonus is None:
                     continue
                 gain = base + bonus
-                if gain < MIN_GAIN:
+                if gain < params.min_gain:
                     continue
                 match = LevelMatch(level, entry, type_start, start, end, edits, gain, unit_type)
                 slot = (entry.unit.code, type_start)
                 if slot not in best or best[slot].gain < gain:
                     best[slot] = match
     ranked = sorted(best.values(), key=lambda m: -m.gain)
-    return ranked[: BEAM * 2]
+    return ranked[: params.beam * params.ranked_beams]
 
 
-def _dedupe(matches: list[LevelMatch]) -> list[LevelMatch]:
+def ends_with_exact_province(line: Prepared, scheme: str = "legacy", params: Params = DEFAULT) -> bool:
+    """Whether the line ends with a province name written without an edit (a few dictionary probes)."""
+    n = len(line.squeezed)
+    return bool(n and _candidates(line, n, Level.PROVINCE, ("p",), scheme, params, exact=True))
+
+
+def written_provinces(line: Prepared, scheme: str, params: Params = DEFAULT) -> frozenset[str]:
+    """Codes of the provinces written at the end of the line with at most `params.guard_edits` edits, starting
+    at a written word: what the writer (or the recognizer's best reading) says the province is."""
+    n = len(line.squeezed)
+    found = _candidates(line, n, Level.PROVINCE, ("p",), scheme, params) if n else []
+    return frozenset(
+        m.entry.unit.code.split("~")[0] for m in found if m.edits <= params.guard_edits and line.bound[m.start]
+    )
+
+
+def _dedupe(matches: list[LevelMatch], params: Params) -> list[LevelMatch]:
     """Keep the best match per unit and extent (with or without its type word), then the beam.
 
     Candidates far behind the leader are dropped: they would need the levels below to make up the gap.
     """
     seen: set[tuple[str, int]] = set()
     out: list[LevelMatch] = []
-    margin = MARGIN
-    if matches and matches[0].edits == 0 and matches[0].gain >= CONFIDENT:
-        margin = MARGIN_EXACT  # an exact, long match leaves little room for rivals
+    margin = params.margin
+    if matches and matches[0].edits == 0 and matches[0].gain >= params.confident:
+        margin = params.margin_exact  # an exact, long match leaves little room for rivals
     for m in matches:
         slot = (m.entry.unit.code, m.type_start)
         if slot in seen or (out and m.gain < out[0].gain - margin):
             continue
         seen.add(slot)
         out.append(m)
-        if len(out) == BEAM:
+        if len(out) == params.beam:
             break
     return out
 
 
-def parse(line: Prepared, scheme: str = "legacy", limit: int = 5) -> list[Parse]:
+def parse(line: Prepared, scheme: str = "legacy", limit: int = 5, params: Params = DEFAULT) -> list[Parse]:
     """Ranked parses of a line, best first. The empty parse (nothing matched) is always among them.
 
     Exact matching is tried first: when it finds a complete province/district/ward chain, the fuzzy search
     (which would rank that chain first anyway, exact matches gaining most) is skipped. That is the common case
     for clean lines and for re-reading corrected output.
     """
-    quick = _parse(line, scheme, limit, exact=True)
+    quick = _parse(line, scheme, limit, params, exact=True)
     if quick and len(quick[0].matches) == 3 and all(m.edits == 0 for m in quick[0].matches):
         return quick
-    return _parse(line, scheme, limit, exact=False)
+    return _parse(line, scheme, limit, params, exact=False)
 
 
-def _parse(line: Prepared, scheme: str, limit: int, exact: bool) -> list[Parse]:
+def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool) -> list[Parse]:
     n = len(line.squeezed)
-    parses: list[Parse] = [Parse(-(SKIP[1] + SKIP[2] + SKIP[3]), ())]
+    parses: list[Parse] = [Parse(-(params.skip_province + params.skip_district + params.skip_ward), ())]
     if n == 0:
         return parses
-    found = _dedupe(_candidates(line, n, 1, ("p",), scheme, exact))
+    found = _dedupe(_candidates(line, n, Level.PROVINCE, ("p",), scheme, params, exact), params)
     if not exact and scheme == "legacy" and not (found and found[0].edits == 0):  # a province written exactly stands
-        found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found})
+        found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found}, params)
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
-    if not found or found[0].gain < CONFIDENT:
+    if not found or found[0].gain < params.confident:
         provinces.append(None)
     for prov in provinces:
-        p_score = prov.gain if prov else -SKIP[1]
+        p_score = prov.gain if prov else -params.skip_province
         p_end = prov.type_start if prov else n
         if scheme == "2025":
-            _extend_wards(line, scheme, prov, None, p_score - SKIP[2], p_end, parses, exact)
+            _extend_wards(line, scheme, prov, None, p_score - params.skip_district, p_end, parses, params, exact)
             continue
         if prov:
-            d_cands = _candidates(line, p_end, 2, ("d", prov.entry.unit.code), scheme, exact)
+            d_cands = _candidates(line, p_end, Level.DISTRICT, ("d", prov.entry.unit.code), scheme, params, exact)
         else:
-            # no province to anchor it: a district must then be clean evidence on its own
+            # no province to anchor it: a district must then be clean evidence on its own, or be announced by a
+            # district type word ("H. Lý Nyân", "Q6") and read with at most one edit
             d_cands = [
                 m
-                for m in _candidates(line, p_end, 2, ("da",), scheme, exact)
-                if m.gain >= 4.0 and line.bound[m.start] and (m.edits == 0 or m.gain >= 6.0)
+                for m in _candidates(line, p_end, Level.DISTRICT, ("da",), scheme, params, exact)
+                if line.bound[m.start]
+                and (
+                    (
+                        m.gain >= params.lone_district_gain
+                        and (m.edits == 0 or m.gain >= params.lone_district_fuzzy_gain)
+                    )
+                    or (m.type_word == m.entry.unit.type and m.edits <= 1)
+                )
             ]
-        for dist in [*_dedupe(d_cands), None]:
+        for dist in [*_dedupe(d_cands, params), None]:
             if dist is None and prov is None:
                 continue
-            d_score = p_score + (dist.gain if dist else -SKIP[2])
+            d_score = p_score + (dist.gain if dist else -params.skip_district)
             d_end = dist.type_start if dist else p_end
-            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, exact)
+            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, params, exact)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
 
 
-def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]]) -> list[LevelMatch]:
+def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]], params: Params) -> list[LevelMatch]:
     """Provinces vouched for by a district written cleanly just before the line's last words.
 
     A misread province ("Cà Mam" for Lào Cai) can sit closer to another province's name than to its own; the
     district (Bảo Thắng) is then searched under the wrong province and lost. A district name matched exactly and
     ending where one of the last three words starts names its province, which is offered over the remaining
-    words, paying for every edit between them and its name (plus IMPLIED). Only over words that look like a
+    words, paying for every edit between them and its name (plus `implied`). Only over words that look like a
     misread or cut-off name: a vowel in each word (a lone letter is a cut-off word), no digits, at most two edits
     beyond what the name may absorb; "Br Vtàu" or "C2 Hn" are abbreviations, written on purpose, and stay.
     """
     n = len(line.squeezed)
-    starts = [i for i in range(n - 1, 0, -1) if line.bound[i]][:3]
+    starts = [i for i in range(n - 1, 0, -1) if line.bound[i]][: params.implied_words]
     out: list[LevelMatch] = []
     for start in starts:
         words = fold(line.text[line.pos[start] :]).split()
         if not all((len(w) == 1 or _VOWEL.search(w)) and not _DIGIT.search(w) for w in words):
             break  # a longer tail holds the same words
-        for dist in _candidates(line, start, 2, ("da",), scheme, exact=True):
+        for dist in _candidates(line, start, Level.DISTRICT, ("da",), scheme, params, exact=True):
             parent = dist.entry.unit.parent
-            if dist.gain < CONFIDENT or not line.bound[dist.start] or parent is None or (parent, start) in known:
+            if dist.gain < params.confident or not line.bound[dist.start] or parent is None or (parent, start) in known:
                 continue  # (the same province found over other letters, "Trà T Thiên Huế", does not count)
             entries = _province_entries(scheme, parent)
             if not entries:
@@ -429,13 +459,13 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]])
             entry = min(entries, key=lambda e: Levenshtein.distance(written, squeeze(e.display)))
             key = squeeze(entry.display)
             if key.startswith(written):  # the line was cut off inside the name ("Hà N"): only what is written counts
-                edits, gain = 0, len(written) - IMPLIED
+                edits, gain = 0, len(written) - params.implied
             else:
                 edits = Levenshtein.distance(written, key)
-                gain = len(key) - EDIT_COST * edits - IMPLIED
-                if edits > max_edits(len(key)) + 2:
+                gain = len(key) - params.edit_cost * edits - params.implied
+                if edits > params.max_edits(len(key)) + params.implied_slack:
                     continue
-            out.append(LevelMatch(1, entry, start, start, n, edits, gain, None))
+            out.append(LevelMatch(Level.PROVINCE, entry, start, start, n, edits, gain, None))
             known.add((parent, start))
     return out
 
@@ -479,24 +509,26 @@ def _extend_wards(
     score: float,
     end: int,
     parses: list[Parse],
+    params: Params,
     exact: bool = False,
 ) -> None:
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
-        wards += [(w, 0.0) for w in _candidates(line, end, 3, ("wd", dist.entry.unit.code), scheme, exact)]
-    if prov is not None and (not wards or wards[0][0].gain < CONFIDENT) and not (exact and dist is not None):
+        wd = ("wd", dist.entry.unit.code)
+        wards += [(w, 0.0) for w in _candidates(line, end, Level.WARD, wd, scheme, params, exact)]
+    if prov is not None and (not wards or wards[0][0].gain < params.confident) and not (exact and dist is not None):
         # also look across the province: wards moved between districts, and writers slip
-        penalty = OTHER_DISTRICT if dist is not None else 0.0
+        penalty = params.other_district if dist is not None else 0.0
         wards += [
             (w, penalty)
-            for w in _candidates(line, end, 3, ("wp", prov.entry.unit.code), scheme, exact)
+            for w in _candidates(line, end, Level.WARD, ("wp", prov.entry.unit.code), scheme, params, exact)
             if dist is None or not w.entry.unit.name.isdigit()  # every district has a "Phường 7"
         ]
     junk = _junk_word_before(line, end) if upper and not exact else None
     if junk is not None:  # "Quan Hoa Cg Hn": the ward ends before an abbreviation the levels above do not explain
         group = ("wd", dist.entry.unit.code) if dist is not None else ("wp", prov.entry.unit.code)  # type: ignore[union-attr]
-        wards += [(w, SKIP_WORD) for w in _candidates(line, junk, 3, group, scheme, exact)]
+        wards += [(w, params.skip_word) for w in _candidates(line, junk, Level.WARD, group, scheme, params, exact)]
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
     seen: set[tuple[str, int]] = set()
     for ward, penalty in wards:
@@ -505,6 +537,7 @@ def _extend_wards(
             continue
         seen.add(slot)
         parses.append(Parse(score + ward.gain - penalty, (*upper, ward)))
-        if len(seen) == BEAM:
+        if len(seen) == params.beam:
             break
-    parses.append(Parse(score - SKIP[3], upper))
+    if not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):
+        parses.append(Parse(score - params.skip_ward, upper))  # a province far from its name needs a unit below

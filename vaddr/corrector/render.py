@@ -8,6 +8,7 @@ is repaired.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
@@ -37,14 +38,18 @@ def _name_text(written: str, m: LevelMatch) -> str:
 
     Abbreviations ("Hcm", "Brvt") stay as written. A hyphen the writer left out stays out ("Bà Rịa Vũng Tàu").
     When the letters match exactly and the writer spaced the name differently ("Krông Ana" for "Krông A Na"),
-    the writer's spacing is kept; a name written with no space at all (lost by OCR) gets the gazetteer's.
+    the writer's spacing is kept; a name written with no space at all, or all in lower case ("hồ chiminh", where
+    OCR lost the capitals and a space), gets the gazetteer's.
     """
     if m.entry.exact_only and m.entry.is_alias:
         return written
+    if any(ch.isdigit() for ch in written) and not any(ch.isdigit() for ch in m.entry.display):
+        return written  # digits inside a name ("Kh3nh") are never corrected: the unit is found, the text kept
     shown = m.entry.display
     if "-" in shown and "-" not in written:
         shown = " ".join(shown.replace("-", " ").split())
-    if m.edits == 0 and " " in written.strip() and written.count(" ") != shown.count(" "):
+    spaced_by_writer = any(ch.isupper() for ch in written)  # "Krông Ana"; in "hồ chiminh" OCR lost the case too
+    if m.edits == 0 and spaced_by_writer and " " in written.strip() and written.count(" ") != shown.count(" "):
         letters = iter(ch for ch in shown if ch.isalnum())
         rebuilt = []
         for ch in written:
@@ -53,17 +58,42 @@ def _name_text(written: str, m: LevelMatch) -> str:
     return shown
 
 
-@lru_cache(maxsize=65536)
-def style(text: str, tone: str, case: str) -> str:
-    """Apply the output conventions: tone placement and casing."""
-    text = to_old_style(text) if tone == "old" else to_new_style(text)
+_TOKEN = re.compile(r"\S+")
+
+
+def _protected(token: str) -> bool:
+    """A token whose letters casing must not touch: letters attached to digits ("12/3A", "P5", "Kp4") and
+    abbreviations written with capitals ("TP.HCM", "HCM", "BRVT", "BTh")."""
+    if any(ch.isdigit() for ch in token):
+        return True
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2  # "TP.HCM", "BTh": capitals on purpose
+
+
+def shouting(text: str) -> bool:
+    """A line written all in capitals: its capitals are no abbreviations, casing applies to every word."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _case_token(token: str, case: str, keep_caps: bool) -> str:
+    if keep_caps and _protected(token):
+        if case == "title" and token[0].isalpha():  # "kp4" -> "Kp4": only a word's first letter is raised
+            return token[0].upper() + token[1:]
+        return token
     if case == "title":
-        return title_case(text)
-    if case == "upper":
-        return text.upper()
-    if case == "lower":
-        return text.lower()
-    return text
+        return title_case(token)
+    return token.upper() if case == "upper" else token.lower()
+
+
+@lru_cache(maxsize=65536)
+def style(text: str, tone: str, case: str, keep_caps: bool = True) -> str:
+    """Apply the output conventions: tone placement and casing, which never touches `_protected` tokens
+    (`keep_caps=False` for a line written all in capitals: there casing applies to every word)."""
+    text = to_old_style(text) if tone == "old" else to_new_style(text)
+    if case not in ("title", "upper", "lower"):
+        return text
+    return _TOKEN.sub(lambda m: _case_token(m.group(), case, keep_caps), text)
 
 
 @lru_cache(maxsize=4096)
@@ -81,7 +111,7 @@ def marks_written(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def free_text(text: str, tone: str, case: str, restore: bool = True) -> str:
+def free_text(text: str, tone: str, case: str, restore: bool = True, keep_caps: bool = True) -> str:
     """Free text (house number, street, hamlet): restore marks only where the word is unambiguous.
 
     Surrounding whitespace and separators are kept as written.
@@ -93,26 +123,28 @@ def free_text(text: str, tone: str, case: str, restore: bool = True) -> str:
     trail = text[len(text.rstrip()) :]
     if restore:
         core = default_vocabulary().restore(core)
-    return lead + style(core, tone, case) + trail
+    return lead + style(core, tone, case, keep_caps) + trail
 
 
 def render(line: Prepared, best: Parse, tone: str, case: str) -> tuple[str, list[str]]:
     """The corrected line, and the output text of each matched level (same order as `best.matches`)."""
     text = line.text
     fix = not marks_written(text)
+    keep_caps = not shouting(text)
     out = ""
     cursor = 0
     unit_texts: list[str] = []
     for m in reversed(best.matches):  # left to right: ward, district, province
         name_a, name_b = _text_span(line, m.start, m.end)
-        piece = style(_name_text(text[name_a:name_b], m), tone, case)
+        written_alias = m.entry.exact_only and m.entry.is_alias  # printed as written ("HCM"), else the gazetteer's
+        piece = style(_name_text(text[name_a:name_b], m), tone, case, keep_caps and written_alias)
         type_a = name_a
         if m.type_start < m.start:
             type_a, type_b = _text_span(line, m.type_start, m.start)
-            type_out = style(abbreviations.repair_type_word(text[type_a:type_b]), tone, case)
+            type_out = style(abbreviations.repair_type_word(text[type_a:type_b]), tone, case, keep_caps)
             piece = _append(type_out + text[type_b:name_a], piece)
-        out = _append(_append(out, free_text(text[cursor:type_a], tone, case, fix)), piece)
+        out = _append(_append(out, free_text(text[cursor:type_a], tone, case, fix, keep_caps)), piece)
         unit_texts.append(piece)
         cursor = name_b
-    out = _append(out, free_text(text[cursor:], tone, case, fix))
+    out = _append(out, free_text(text[cursor:], tone, case, fix, keep_caps))
     return " ".join(out.split()), list(reversed(unit_texts))

@@ -21,8 +21,9 @@ from rapidfuzz.distance import Levenshtein
 from vaddr.corrector import posteriors, render
 from vaddr.corrector.index import Entry, Group, match_index, squeeze
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
+from vaddr.corrector.params import DEFAULT, Params
+from vaddr.types import Level
 
-CANDIDATES = 12  # units per level scored against the frames
 Windows = list[tuple[int, int, int, int]]  # per token: char start, char end, first frame, end frame
 
 
@@ -32,26 +33,26 @@ def frame_windows(text: str, log_probs: np.ndarray, charset: list[str]) -> Windo
     return None if spans is None else posteriors.token_windows(text, spans, log_probs.shape[0])
 
 
-def _group_for(level: int, parents: dict[int, LevelMatch], scheme: str) -> Group | None:
+def _group_for(level: Level, parents: dict[Level, LevelMatch], scheme: str) -> Group | None:
     index = match_index(scheme)
-    if level == 1:
+    if level is Level.PROVINCE:
         return index.provinces
-    prov = parents.get(1)
-    if level == 2:
+    prov = parents.get(Level.PROVINCE)
+    if level is Level.DISTRICT:
         return index.districts_of.get(prov.entry.unit.code) if prov else None
-    dist = parents.get(2)
+    dist = parents.get(Level.DISTRICT)
     if dist is not None:
         return index.wards_of_district.get(dist.entry.unit.code)
     return index.wards_of_province.get(prov.entry.unit.code) if prov else None
 
 
 @lru_cache(maxsize=4096)
-def _child_codes(scheme: str, parent_code: str, child_level: int, parent_level: int) -> frozenset[str]:
+def _child_codes(scheme: str, parent_code: str, child_level: Level, parent_level: Level) -> frozenset[str]:
     """Codes of the units of `child_level` under a parent (wards straight under a province when no district)."""
     index = match_index(scheme)
-    if child_level == 2:
+    if child_level is Level.DISTRICT:
         group = index.districts_of.get(parent_code)
-    elif parent_level == 2:
+    elif parent_level is Level.DISTRICT:
         group = index.wards_of_district.get(parent_code)
     else:
         group = index.wards_of_province.get(parent_code)
@@ -75,13 +76,14 @@ def redecode(
     tone: str,
     case: str,
     scheme: str = "legacy",
+    params: Params = DEFAULT,
 ) -> Parse:
     """The parse with each doubtful unit replaced by the unit of its parent group the frames support best."""
     if not parse.matches:
         return parse
     index = {ch: i + 1 for i, ch in enumerate(charset)}
     matches = list(parse.matches)
-    parents: dict[int, LevelMatch] = {}
+    parents: dict[Level, LevelMatch] = {}
     for i, m in enumerate(matches):
         a, b = line.pos[m.start], line.pos[m.end - 1] + 1
         written = line.text[a:b]
@@ -99,7 +101,15 @@ def redecode(
                 )
             )
             best = _best_entry(
-                log_probs[t0:t1], index, group, line.squeezed[m.start : m.end], m.entry, tone, case, keep
+                log_probs[t0:t1],
+                index,
+                group,
+                line.squeezed[m.start : m.end],
+                m.entry,
+                tone,
+                case,
+                keep,
+                params.rescore_candidates,
             )
             if best is not None and best is not m.entry:
                 key_dist = Levenshtein.distance(line.squeezed[m.start : m.end], squeeze(best.display))
@@ -118,9 +128,10 @@ def _best_entry(
     tone: str,
     case: str,
     keep: Callable[[Entry], bool] | None = None,
+    candidates: int = DEFAULT.rescore_candidates,
 ) -> Entry | None:
     """Among the group's units closest in spelling to the written span, the one the frames support most."""
-    near = process.extract(written_key, group.keys, scorer=Levenshtein.distance, limit=CANDIDATES)
+    near = process.extract(written_key, group.keys, scorer=Levenshtein.distance, limit=candidates)
     entries: list[Entry] = [current]
     for _, _, k in near:
         entries.extend(

@@ -27,7 +27,7 @@ from importlib import resources
 
 from vaddr.gazetteer._text import canonical, key
 
-__all__ = ["Conversion", "Gazetteer", "Unit", "canonical", "current", "key", "legacy", "to_2025"]
+__all__ = ["Conversion", "Gazetteer", "Unit", "canonical", "current", "key", "legacy", "successor", "to_2025"]
 
 
 def _read_data(fname: str) -> str:
@@ -149,6 +149,11 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]], d
         else:
             successor[old] = new
     return provinces, wards, successor
+
+
+def successor(code: str) -> str | None:
+    """The legacy unit that took over a non-current record (merged, renamed or moved), where recorded."""
+    return _tables()[2].get(code)
 
 
 def to_2025(

@@ -24,6 +24,8 @@ __all__ = [
     "UNIT_TYPES",
     "TypeMatch",
     "unit_type_of",
+    "split_glued",
+    "type_levels",
     "is_abbreviation",
     "initials",
     "type_keys",
@@ -177,6 +179,30 @@ def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
     full = fold(written) == fold(canon)
     bare = full and fold(written) == written and written != canon
     return TypeMatch(row.canonical, n, levels[row.canonical], not full, bare)
+
+
+_GLUE = re.compile(r"^([^\W\d_]+(?:[./][^\W\d_]+)?)([./]|(?=\d))(.+)$")
+
+
+def split_glued(token: str) -> tuple[TypeMatch, str] | None:
+    """Split a type prefix glued to the name: ``P.7 -> (Phường, "7")``, ``Q1``, ``F12``, ``Tp.Hcm``, ``H.Ba``.
+
+    Only a separator (``.`` or ``/``) or a following digit counts as glue, so ``Phan`` is never
+    ``Ph`` + ``an``.
+    """
+    m = _GLUE.match(token)
+    if not m:
+        return None
+    head, rest = m.group(1), m.group(3)
+    tm = unit_type_of([head], 0)
+    if tm is None or not rest.strip("./"):
+        return None
+    return tm, rest.strip("./")
+
+
+def type_levels(unit_type: str) -> tuple[Level, ...]:
+    """The levels a written type word can label, e.g. ``type_levels("Thành phố") == ("province", "district")``."""
+    return _tables()[1].get(unit_type, ())
 
 
 def initials(name: str) -> str:

@@ -1,0 +1,104 @@
+"""The free text left of the administrative units, split into labelled parts.
+
+Why: logistics users need the house number and the street, not one unparsed remainder. The remainder of
+"Số 10, Ngách 43/3, Ngõ 43 Nguyễn Ngọc Nại" is house_number "Số 10", alley "Ngách 43/3", alley "Ngõ 43",
+street "Nguyễn Ngọc Nại". Parts are opened by the words of ``data/part_words.tsv`` (a table, so it grows
+without code), by a number (a house number: "12/3A", "954/72/7"), and closed by a comma or the next opening
+word; a number after a word that takes one ("Ngõ 43", "Tổ 9") closes that part, and the bare words after a
+house number or an alley are its street. Words no rule labels are ``other`` (a village name, a landmark).
+The parts are cut from the remainder as output, so their text is what the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from vaddr.rules.text import fold
+from vaddr.types import AddressPart
+
+_MAX_WORDS = 3
+_STRIP = ",;:()[]\"'"
+_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    label: str
+    canonical: str  # lower case with marks
+    n: int
+
+
+@cache
+def _table() -> dict[tuple[str, ...], list[_Word]]:
+    """Folded token tuple -> the opening words it may be."""
+    text = resources.files(__package__).joinpath("data/part_words.tsv").read_text(encoding="utf-8")
+    out: dict[tuple[str, ...], list[_Word]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, canonical, variants = (line.split("\t") + ["", ""])[:3]
+        spellings = [canonical, *(v for v in variants.split(",") if v.strip())]
+        for spelling in spellings:
+            key = tuple(fold(t) for t in spelling.lower().split())
+            word = _Word(label, canonical.lower() if spelling == canonical else "", len(key))
+            out.setdefault(key, []).append(word)
+    return out
+
+
+def _opening(tokens: list[str], i: int) -> _Word | None:
+    """The longest opening word at token i; a written word with other marks than the table's is a name."""
+    table = _table()
+    for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
+        written = [t.strip(_STRIP) for t in tokens[i : i + n]]
+        for word in table.get(tuple(fold(t).lower() for t in written), ()):
+            marked = " ".join(written).lower()
+            if not word.canonical or fold(marked) == marked or marked == word.canonical:
+                return word
+    return None
+
+
+_TAKES_NUMBER = {"house_number", "alley", "hamlet", "apartment", "floor", "street", "building"}
+
+
+@lru_cache(maxsize=4096)
+def split_parts(remainder: str) -> tuple[AddressPart, ...]:
+    """Labelled parts of a remainder, in written order."""
+    parts: list[tuple[str, list[str]]] = []
+    for segment in re.split(r"[,;]", remainder):
+        tokens = segment.split()
+        i = 0
+        open_part: tuple[str, list[str]] | None = None
+        previous = ""
+        while i < len(tokens):
+            word = _opening(tokens, i)
+            token = tokens[i]
+            if word is not None:
+                open_part = (word.label, tokens[i : i + word.n])
+                parts.append(open_part)
+                i += word.n
+                if i < len(tokens) and _NUMBER.search(tokens[i]) and word.label in _TAKES_NUMBER:
+                    open_part[1].append(tokens[i])
+                    i += 1
+                    previous, open_part = word.label, None  # "Ngõ 43 Nguyễn Ngọc Nại": the street follows
+                continue
+            if _NUMBER.search(token):
+                parts.append(("house_number", [token]))
+                previous, open_part = "house_number", None
+                i += 1
+                continue
+            if open_part is None:
+                label = "street" if previous in ("house_number", "alley") else "other"
+                open_part = (label, [])
+                parts.append(open_part)
+            open_part[1].append(token)
+            previous = open_part[0]
+            i += 1
+    out = []
+    for label, words in parts:
+        text = " ".join(words).strip(" ,;.-")
+        if text:
+            out.append(AddressPart(label=label, text=text))  # type: ignore[arg-type]
+    return tuple(out)
