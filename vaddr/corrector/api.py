@@ -351,11 +351,13 @@ def correct(
             break
         again = matcher.prepare(text)
         best_again, read_as = _best_reading(again, scheme, params)  # as correct() would read it: either structure
-        text_again, texts_again = render.render(again, best_again, tone_used, case)
+        # ... and with the tone style correct() would read off it (a restyled nonsense syllable can change it)
+        tone_again = (tone_style(again.text) or "old") if tone == "auto" else tone
+        text_again, texts_again = render.render(again, best_again, tone_again, case)
         if text_again == text:
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
-        parsed_as = read_as
+        parsed_as, tone_used = read_as, tone_again
     units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
     if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
         for key, u in units.items():

@@ -52,6 +52,11 @@ NOISE = "*"  # stands in the squeezed line for a character that matches no lette
 @lru_cache(maxsize=4096)
 def prepare(text: str) -> Prepared:
     text = tidy(normalize(text))
+    for _ in range(3):  # tidy can split a word ("0aAaÙ" -> "0a AaÙ") that normalize then reads differently
+        again = tidy(normalize(text))
+        if again == text:
+            break
+        text = again
     folded = fold(text)
     chars: list[str] = []
     pos: list[int] = []
