@@ -19,8 +19,7 @@ from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
 from vaddr.corrector.spans import to_input
-from vaddr.rules.abbreviations import is_abbreviation
-from vaddr.rules.restore import default_vocabulary
+from vaddr.corrector.words import unknown_words
 from vaddr.rules.text import normalize, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
@@ -178,35 +177,6 @@ def _clean_chain(parse: matcher.Parse) -> bool:
     return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
 
 
-def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
-    """Words outside the matched units that are no known spelling: such a reading is less likely Vietnamese.
-
-    Matched units are left out: they are rewritten from the gazetteer, and their match cost is already in the
-    structure score ("Hoi An" matching Hội An must not pay twice). Single letters (Lô A, Khu B) and listed
-    abbreviations (Tt, Kp, Hcm) are normal on forms and count as known: otherwise a misreading such as "7t"
-    for "Tt" would escape a penalty that the right reading pays.
-    """
-    vocab = default_vocabulary()
-    text = line.text
-    covered = bytearray(len(text))
-    for m in parse.matches:
-        a, b = line.pos[m.type_start], line.pos[m.end - 1] + 1
-        covered[a:b] = b"\x01" * (b - a)
-    unknown, i = 0, 0
-    for word in text.split(" "):
-        j = i + len(word)
-        if (
-            word.isalpha()
-            and len(word) > 1
-            and not any(covered[i:j])
-            and not vocab.knows(word)
-            and not is_abbreviation(word)
-        ):
-            unknown += 1
-        i = j + 1
-    return unknown
-
-
 def _as_written(
     hyp: Hypothesis, scheme: Scheme
 ) -> list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]]:  # noqa: E501
@@ -318,7 +288,7 @@ def correct(
                 for p in parses:
                     if cost and not _exact_province(line, p):
                         continue  # a reordering must bring a province written in full to the end
-                    unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
+                    unknown = unknown_words(line, p) if len(hyps) > 1 else 0
                     structure = p.score * weights.structure - unknown * weights.unknown_word
                     score = structure + hyp.log_prob * weights.log_prob + tie - cost
                     scored.append((score, line, p, hyp, sch))
