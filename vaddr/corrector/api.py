@@ -15,12 +15,11 @@ from typing import Any, Literal
 from vaddr import gazetteer, validation
 from vaddr.corrector import calibration, matcher, order, render, rescore, tidy
 from vaddr.corrector.explained import explained
-from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
 from vaddr.corrector.spans import to_input
 from vaddr.corrector.words import unknown_words
-from vaddr.rules.text import normalize, tone_style
+from vaddr.rules.text import normalize, squeeze, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]

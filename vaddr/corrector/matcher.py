@@ -21,11 +21,11 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from vaddr.corrector.index import Entry, Group, MatchIndex, match_index, squeeze
+from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
-from vaddr.rules.text import fold, normalize, to_new_style
+from vaddr.rules.text import fold, normalize, squeeze, to_new_style
 from vaddr.types import Level
 
 _TOKEN = re.compile(r"\S+")
