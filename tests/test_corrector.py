@@ -112,6 +112,13 @@ def test_result_is_json_serialisable() -> None:
     assert Address.model_validate_json(a.model_dump_json()) == a
 
 
+def test_idempotent_when_restyling_changes_the_tone_style() -> None:
+    # found by hypothesis: the re-read restyled "ÀaU" with the first reading's tone style, a second call with
+    # the style read off its own input
+    first = correct("0aAaÙ").text
+    assert correct(first).text == first
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=60))
 def test_never_raises_and_is_idempotent(text: str) -> None:

@@ -11,17 +11,7 @@ import ast
 import sys
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "vaddr"
-#: Known and owned elsewhere, listed so that this test flags any *new* cycle today and turns into a plain pass
-#: once the known ones are gone: index <-> matcher (over max_edits; the corrector rework removes it, issue 13
-#: item 1); api <-> calibration (calibration.py imports api._unknown_words inside a function; moving that
-#: count below both modules removes it).
-KNOWN = {
-    frozenset({"vaddr.corrector.index", "vaddr.corrector.matcher"}),
-    frozenset({"vaddr.corrector.api", "vaddr.corrector.calibration"}),
-}
 
 
 def _module_name(path: Path) -> str:
@@ -123,10 +113,7 @@ def test_cycle_finder_finds_a_cycle() -> None:
 
 def test_no_import_cycle_in_vaddr() -> None:
     found = cycles(import_graph())
-    unknown = [c for c in found if frozenset(c) not in KNOWN]
-    assert not unknown, f"import cycles: {unknown}"
-    if found:
-        pytest.xfail(f"known cycles owned by the corrector package: {found}")
+    assert not found, f"import cycles: {found}"
 
 
 if __name__ == "__main__":

@@ -96,11 +96,11 @@ def test_a_redecoded_province_still_holds_the_district_below_it() -> None:
 
 
 def test_unknown_words_skip_matched_units_abbreviations_and_single_letters() -> None:
-    from vaddr.corrector import api, matcher
+    from vaddr.corrector import matcher, words
 
     def unknown(text: str) -> int:
         line = matcher.prepare(text)
-        return api._unknown_words(line, matcher.parse(line)[0])
+        return words.unknown_words(line, matcher.parse(line)[0])
 
     assert unknown("Kp 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 0  # Kp, Tt, Tp, Hcm are abbreviations; B a block letter
     assert unknown("Kpx 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 1

@@ -15,13 +15,11 @@ from typing import Any, Literal
 from vaddr import gazetteer, validation
 from vaddr.corrector import calibration, matcher, order, render, rescore, tidy
 from vaddr.corrector.explained import explained
-from vaddr.corrector.index import squeeze
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
 from vaddr.corrector.spans import to_input
-from vaddr.rules.abbreviations import is_abbreviation
-from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import normalize, tone_style
+from vaddr.corrector.words import unknown_words
+from vaddr.rules.text import normalize, squeeze, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
 ToneOption = Literal["auto", "old", "new"]
@@ -178,35 +176,6 @@ def _clean_chain(parse: matcher.Parse) -> bool:
     return len(parse.matches) == 3 and all(m.edits == 0 for m in parse.matches)
 
 
-def _unknown_words(line: matcher.Prepared, parse: matcher.Parse) -> int:
-    """Words outside the matched units that are no known spelling: such a reading is less likely Vietnamese.
-
-    Matched units are left out: they are rewritten from the gazetteer, and their match cost is already in the
-    structure score ("Hoi An" matching Hội An must not pay twice). Single letters (Lô A, Khu B) and listed
-    abbreviations (Tt, Kp, Hcm) are normal on forms and count as known: otherwise a misreading such as "7t"
-    for "Tt" would escape a penalty that the right reading pays.
-    """
-    vocab = default_vocabulary()
-    text = line.text
-    covered = bytearray(len(text))
-    for m in parse.matches:
-        a, b = line.pos[m.type_start], line.pos[m.end - 1] + 1
-        covered[a:b] = b"\x01" * (b - a)
-    unknown, i = 0, 0
-    for word in text.split(" "):
-        j = i + len(word)
-        if (
-            word.isalpha()
-            and len(word) > 1
-            and not any(covered[i:j])
-            and not vocab.knows(word)
-            and not is_abbreviation(word)
-        ):
-            unknown += 1
-        i = j + 1
-    return unknown
-
-
 def _as_written(
     hyp: Hypothesis, scheme: Scheme
 ) -> list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]]:  # noqa: E501
@@ -318,7 +287,7 @@ def correct(
                 for p in parses:
                     if cost and not _exact_province(line, p):
                         continue  # a reordering must bring a province written in full to the end
-                    unknown = _unknown_words(line, p) if len(hyps) > 1 else 0
+                    unknown = unknown_words(line, p) if len(hyps) > 1 else 0
                     structure = p.score * weights.structure - unknown * weights.unknown_word
                     score = structure + hyp.log_prob * weights.log_prob + tie - cost
                     scored.append((score, line, p, hyp, sch))
@@ -351,11 +320,13 @@ def correct(
             break
         again = matcher.prepare(text)
         best_again, read_as = _best_reading(again, scheme, params)  # as correct() would read it: either structure
-        text_again, texts_again = render.render(again, best_again, tone_used, case)
+        # ... and with the tone style correct() would read off it (a restyled nonsense syllable can change it)
+        tone_again = (tone_style(again.text) or "old") if tone == "auto" else tone
+        text_again, texts_again = render.render(again, best_again, tone_again, case)
         if text_again == text:
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
-        parsed_as = read_as
+        parsed_as, tone_used = read_as, tone_again
     units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
     if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
         for key, u in units.items():

@@ -41,6 +41,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector import posteriors
+from vaddr.corrector.words import unknown_words
 from vaddr.rules.text import fold
 from vaddr.types import Address, Hypothesis
 
@@ -303,9 +304,8 @@ def features(
     changed = Levenshtein.distance(fold(chosen_hyp.text), fold(text))
     same_length = len(chosen_hyp.text) == len(text)
     restored = sum(a != b for a, b in zip(chosen_hyp.text, text, strict=False)) if same_length else changed
-    from vaddr.corrector.api import _unknown_words  # the same count the joint score uses
 
-    unknown = _unknown_words(chosen_line, chosen_parse)
+    unknown = unknown_words(chosen_line, chosen_parse)
     log_peaks = [v for v in logs if v is not None]
     digits = [v for ch, v in zip(text, logs, strict=True) if v is not None and ch.isdigit()]
     n = max(1, len(text))

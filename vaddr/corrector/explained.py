@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
 
-from vaddr.corrector.index import squeeze
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
+from vaddr.rules.text import squeeze
 
 __all__ = ["explained", "cut_words", "dropped_words"]
 

@@ -18,13 +18,8 @@ from vaddr import gazetteer
 from vaddr.corrector.params import Params
 from vaddr.gazetteer import Unit
 from vaddr.rules import abbreviations
-from vaddr.rules.text import fold, to_new_style
+from vaddr.rules.text import fold, squeeze, to_new_style
 from vaddr.types import Level
-
-
-def squeeze(text: str) -> str:
-    """Folded key without spaces or punctuation: the form every comparison uses."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,11 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from vaddr.corrector.index import Entry, Group, MatchIndex, match_index, squeeze
+from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
-from vaddr.rules.text import fold, normalize, to_new_style
+from vaddr.rules.text import fold, normalize, squeeze, to_new_style
 from vaddr.types import Level
 
 _TOKEN = re.compile(r"\S+")
@@ -52,6 +52,11 @@ NOISE = "*"  # stands in the squeezed line for a character that matches no lette
 @lru_cache(maxsize=4096)
 def prepare(text: str) -> Prepared:
     text = tidy(normalize(text))
+    for _ in range(3):  # tidy can split a word ("0aAaÙ" -> "0a AaÙ") that normalize then reads differently
+        again = tidy(normalize(text))
+        if again == text:
+            break
+        text = again
     folded = fold(text)
     chars: list[str] = []
     pos: list[int] = []

@@ -19,9 +19,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector import posteriors, render
-from vaddr.corrector.index import Entry, Group, match_index, squeeze
+from vaddr.corrector.index import Entry, Group, match_index
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
 from vaddr.corrector.params import DEFAULT, Params
+from vaddr.rules.text import squeeze
 from vaddr.types import Level
 
 Windows = list[tuple[int, int, int, int]]  # per token: char start, char end, first frame, end frame
