@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 
@@ -10,6 +11,8 @@ from vaddr import correct
 from vaddr.corrector import posteriors
 from vaddr.ocr_backends.base import Recognition
 from vaddr.types import Hypothesis
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _brute_force(log_probs: np.ndarray, labels: list[int]) -> float:
@@ -105,3 +108,17 @@ def test_unknown_words_skip_matched_units_abbreviations_and_single_letters() -> 
     assert unknown("Kp 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 0  # Kp, Tt, Tp, Hcm are abbreviations; B a block letter
     assert unknown("Kpx 3 Lô B Tt Nhà Bè Nhà Bè Tp Hcm") == 1
     assert unknown("Ấp An Phú Hoi An Chợ Mới An Giang") == 0  # "Hoi" lies inside the matched ward Hội An
+
+
+def test_output_case_does_not_change_the_units_read_from_the_image() -> None:
+    # the frames are scored against names cased as written: case="upper" once picked another ward (EA HU)
+    from vaddr.pipeline import recognizer
+
+    rec = recognizer("crnn", 1).recognize([str(ROOT / "vaddr" / "samples" / "sample.png")])[0]
+    codes = {
+        c: [(u.code if u else None) for u in (a.province, a.district, a.ward)]
+        for c in ("title", "upper", "lower")
+        for a in [correct(rec, case=c)]
+    }
+    assert codes["upper"] == codes["title"] == codes["lower"]
+    assert correct(rec, case="upper").text == correct(rec, case="title").text.upper()

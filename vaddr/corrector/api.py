@@ -307,7 +307,7 @@ def correct(
     if lexicon and log_probs is not None and charset and line.text == hyp.text:
         windows = rescore.frame_windows(line.text, log_probs, charset)
         if windows is not None:
-            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, case, parsed_as, params)
+            best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, parsed_as, params)
     text, unit_texts = render.render(line, best, tone_used, case)
     spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
     cut = tidy.tail(normalize(hyp.text)) if spans_valid else ""  # a trailing country / postcode, kept as written

@@ -75,7 +75,6 @@ def redecode(
     charset: list[str],
     windows: Windows,
     tone: str,
-    case: str,
     scheme: str = "legacy",
     params: Params = DEFAULT,
 ) -> Parse:
@@ -90,6 +89,9 @@ def redecode(
         written = line.text[a:b]
         group = _group_for(m.level, parents, scheme)
         window = _span_window(windows, a, b)
+        # The frames are scored against names cased as the line was written, whatever case the output asks for:
+        # "EA KTUR" has no support in frames that read "Ea Ktur" (case="upper" used to pick another ward).
+        case = "upper" if written.isupper() else "lower" if written.islower() else "title"
         if written != render.style(m.entry.display, tone, case) and group is not None and window is not None:
             t0, t1 = window
             # a parent may only change to one that still holds the unit matched below it
