@@ -28,6 +28,12 @@ def env(*extra: Path) -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=os.pathsep.join([*map(str, extra), str(ROOT)]), PYTHONUNBUFFERED="0")
 
 
+def _sigint_default() -> None:
+    # A job started in the background by a non-interactive shell (as CI may start the suite) inherits SIGINT
+    # ignored, and Python then never raises KeyboardInterrupt: give the child what a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cmd(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", f"vaddr.cli.{module}", *args]
 
@@ -55,7 +61,12 @@ def test_broken_pipe_is_quiet() -> None:
 
 def test_sigint_exits_130_without_traceback() -> None:
     p = subprocess.Popen(
-        cmd("correct"), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env()
+        cmd("correct"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env(),
+        preexec_fn=_sigint_default,
     )
     assert p.stdin is not None and p.stdout is not None
     p.stdin.write(b"ha noi\n")
@@ -250,7 +261,11 @@ def test_interrupt_during_a_long_ocr_run(tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
     listing.write_text((str(SAMPLE) + "\n") * 2000)
     p = subprocess.Popen(
-        cmd("ocr", "--raw", "-q", f"@{listing}"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env()
+        cmd("ocr", "--raw", "-q", f"@{listing}"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env(),
+        preexec_fn=_sigint_default,
     )
     assert p.stdout is not None
     first = p.stdout.readline()
