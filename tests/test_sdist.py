@@ -44,7 +44,13 @@ def _needed() -> set[str]:
         for p in (ROOT / "tests").rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and ".egg-info" not in str(p) and "build" not in p.parts
     }
-    imported_by_tests = {"training/__init__.py", "training/charset.py", "training/shards.py", "training/splits.py"}
+    imported_by_tests = {
+        "training/__init__.py",
+        "training/charset.py",
+        "training/shards.py",
+        "training/splits.py",
+        "training/text_sampler.py",
+    }
     # the example plugin package (tests/test_plugin_example.py installs it) and the published JSON Schema
     # (tests/test_cli_conventions.py checks it is current)
     examples = {
