@@ -55,9 +55,18 @@ class Group:
     min_len: int = 99
     max_len: int = 0
     _arrays: dict[tuple[object, ...], tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    _edits: dict[tuple[object, ...], tuple[int, int]] = field(default_factory=dict)
 
     def index_of(self, key: str) -> int | None:
         return self._pos.get(key)
+
+    def edits(self, params: Params) -> tuple[int, int]:
+        """`params.max_edits` of the shortest and of the longest key (asked on every search of the group)."""
+        slot = (params.edit_limits, params.edit_limit_long)
+        found = self._edits.get(slot)
+        if found is None:
+            found = self._edits[slot] = (params.max_edits(self.min_len), params.max_edits(self.max_len))
+        return found
 
     def arrays(self, params: Params) -> tuple[np.ndarray, list[str]]:
         """Per key: edits it may absorb under `params` (numpy, for the vectorised filter) and its digits."""

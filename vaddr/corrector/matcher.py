@@ -148,8 +148,8 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -
     if group is None or not group.keys:
         return ()
     max_edits = params.max_edits
-    lo = max(1, group.min_len - max_edits(group.min_len))
-    hi = min(len(tail), group.max_len + max_edits(group.max_len))
+    lo = max(1, group.min_len - group.edits(params)[0])
+    hi = min(len(tail), group.max_len + group.edits(params)[1])
     if hi < lo:
         return ()
     lengths = np.arange(lo, hi + 1)
@@ -159,7 +159,7 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -
     )
     allowed, key_digits = group.arrays(params)
     # a span may absorb the edits allowed for the shorter of itself and the key: "thon" is not "Thọ Sơn"
-    allowed_q = np.array([max_edits(int(n)) for n in lengths], dtype=np.int32)
+    allowed_q = _edit_table(params)[lo : hi + 1] if hi < _TABLE else np.array([max_edits(int(n)) for n in lengths])
     qi, ki = np.nonzero(dist <= np.minimum(allowed[None, :], allowed_q[:, None]))
     found: list[tuple[int, int, int]] = []
     query_digits: dict[int, str] = {}
@@ -172,6 +172,15 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -
             continue
         found.append((int(lengths[q]), k, int(dist[q, k])))
     return tuple(found)
+
+
+_TABLE = 256  # lengths up to this are looked up in `_edit_table` (a name with its type words is far shorter)
+
+
+@lru_cache(maxsize=16)
+def _edit_table(params: Params) -> np.ndarray:
+    """`params.max_edits` of every length below `_TABLE`, for the vectorised filter of `_search`."""
+    return np.array([params.max_edits(n) for n in range(_TABLE)], dtype=np.int32)
 
 
 def _digits(text: str) -> str:
@@ -238,12 +247,26 @@ def _type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     return cached
 
 
+@lru_cache(maxsize=1)
+def _type_keys_by_length() -> tuple[tuple[int, dict[str, str]], ...]:
+    """The type keys grouped by length, longest first: one dictionary probe per length instead of a
+    comparison per key (keys are unique, so at most one matches at each length)."""
+    by_length: dict[int, dict[str, str]] = {}
+    for key, unit_type in abbreviations.type_keys():
+        by_length.setdefault(len(key), {})[key] = unit_type
+    return tuple(sorted(by_length.items(), key=lambda kv: -kv[0]))
+
+
 def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     out: list[tuple[int, str | None]] = [(start, None)]
     s = line.squeezed
-    for key, unit_type in abbreviations.type_keys():
-        i = start - len(key)
-        if i < 0 or s[i:start] != key or (not line.bound[i] and len(key) < 3):
+    for length, keys in _type_keys_by_length():  # longest first, as `abbreviations.type_keys` orders them
+        i = start - length
+        if i < 0:
+            continue
+        key = s[i:start]
+        unit_type = keys.get(key)
+        if unit_type is None or (not line.bound[i] and len(key) < 3):
             continue
         if len(key) < 3 and not line.bound[start]:
             continue  # a short "p"/"tx" glued to letters is more likely part of a word ("T Xã" is not "Tx" + "ã")
@@ -293,7 +316,7 @@ def _candidates(
     if group is None or not group.keys:
         return []
     # only as much of the line as the longest key can cover: lines that end alike share the cached search
-    tail = line.squeezed[max(0, end - group.max_len - params.max_edits(group.max_len)) : end]
+    tail = line.squeezed[max(0, end - group.max_len - group.edits(params)[1]) : end]
     found = _exact_search(tail, group) if exact else _search(tail, group_id, scheme, params)
     if not found:
         return []

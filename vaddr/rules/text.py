@@ -218,6 +218,7 @@ def _analyse(word: str) -> tuple[list[str], int, str] | None:
     return chars, pos, tone
 
 
+@lru_cache(maxsize=16384)  # pure; the same syllables recur on every line
 def _restyle(word: str, style: Style) -> str:
     low = word.translate(_FOLD)
     if "oa" not in low and "oe" not in low and "uy" not in low:
@@ -372,6 +373,7 @@ def _fix_word(word: str) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=16384)  # pure, and the corrector asks again for the same line several times
 def normalize(s: str) -> str:
     """Canonical NFC form of an address line; idempotent.
 
