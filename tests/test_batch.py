@@ -131,3 +131,19 @@ def test_read_batch_with_jobs_equals_read(tmp_path: Path) -> None:
     assert [r.error is not None for r in got] == [r.error is not None for r in expected]
     assert sum(r.error is not None for r in got) == 2
     assert read_batch(files, jobs=2) == expected
+
+
+def test_repeated_lines_give_equal_but_separate_results() -> None:
+    """A repeated value is corrected once per process (the memo) but each row gets its own object."""
+    from vaddr import batch
+
+    batch._memo_correct.cache_clear()
+    line = "so 12 nguyen trai phuong ben thanh quan 1 tp ho chi minh"
+    out = correct_batch([line, "ha noi", line, line])
+    assert out[0] == out[2] == out[3] == correct(line)
+    assert out[0] is not out[2] and out[0].ward is not out[2].ward
+    assert batch._memo_correct.cache_info().hits == 2
+    out[0].ward.name = "changed"  # type: ignore[union-attr]
+    assert out[2].ward.name != "changed" and correct_batch([line])[0] == correct(line)  # type: ignore[union-attr]
+    # other options are another line: never served from the memo of the first
+    assert correct_batch([line], scheme="2025")[0] == correct(line, scheme="2025") != out[0]

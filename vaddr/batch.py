@@ -75,12 +75,24 @@ def correct_value(
     reason = missing_reason(value)
     if reason is not None:
         return _error_address(value, reason)
-    from vaddr.corrector import correct
-
     try:
-        return correct(value, scheme=scheme, tone=tone, case=case, alternatives=alternatives)  # type: ignore[arg-type]
+        found = _memo_correct(value, scheme, tone, case, alternatives)
     except Exception as e:  # correct() promises not to raise on text; report rather than lose the batch if it does
         return _error_address(value, f"corrector failed: {type(e).__name__}: {e}")
+    return found.model_copy(deep=True)  # each row its own object: a caller may change one without the others
+
+
+#: Distinct lines whose result each process keeps (~3 KB each). Real address columns repeat (one street, one
+#: office, one customer many times); `correct()` is deterministic, so a repeat costs a copy (~0.2 ms), not a
+#: correction (1-5 ms). Bounded, so memory stays flat however long the input.
+MEMO_LINES = 4096
+
+
+@functools.lru_cache(maxsize=MEMO_LINES)
+def _memo_correct(value: str, scheme: Scheme, tone: str, case: str, alternatives: int) -> Address:
+    from vaddr.corrector import correct
+
+    return correct(value, scheme=scheme, tone=tone, case=case, alternatives=alternatives)  # type: ignore[arg-type]
 
 
 def _as_address(out: Address | ItemError) -> Address:

@@ -11,7 +11,11 @@ from vaddr.corrector.params import Params
 def clear_caches() -> None:
     """Forget memoised searches and renderings (benchmarks call this so that each run starts cold)."""
     from vaddr.corrector import matcher, render
+    from vaddr.rules import text
 
+    matcher.prepare.cache_clear()
+    text.normalize.cache_clear()
+    text._restyle.cache_clear()
     matcher._search.cache_clear()
     render.style.cache_clear()
     render.free_text.cache_clear()
