@@ -123,14 +123,30 @@ def _records(args: argparse.Namespace) -> Iterator[Record]:
 CHUNK = 256  # lines per worker task with --jobs N: ~0.1-0.5 s of work each
 
 
-def correct_record(record: Record, **options: Any) -> tuple[Record, Any]:
-    """(record, its Address), or (record, None) for a line that cannot be corrected; runs in the workers."""
-    _, text, _ = record
+def correct_record(
+    record: Record, *, fmt: str = "text", accept_above: float | None = None, **options: Any
+) -> tuple[Record, Any]:
+    """(record, the line's output in `fmt`: its text, its JSON object or its CSV row), or (record, None) for a
+    line that cannot be corrected. Runs in the workers, which also render, so that with --jobs N the parent
+    only writes (unpickling whole `Address` objects there took CPU from the workers)."""
+    n, text, _ = record
     if text is None or not text.strip():
         return record, None
     from vaddr.corrector import correct
+    from vaddr.review import needs_review
 
-    return record, correct(text, **options)
+    result = correct(text, **options)
+    review = None if accept_above is None else needs_review(result.confidence, accept_above)
+    if fmt == "json":
+        obj = result.model_dump(mode="json")
+        if review is not None:
+            obj["needs_review"] = review
+        return record, obj
+    if fmt == "csv":
+        return record, {"line": n, "input": text, "text": result.text, "needs_review": review} | common.address_row(
+            result
+        )
+    return record, common.escape_field(result.text)
 
 
 def _shown(raw: bytes) -> str:
@@ -150,11 +166,16 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         if args.jobs < 0:
             raise common.UsageError("--jobs must be 0 (all cores) or more")
         from vaddr.parallel import ItemError, map_ordered
-        from vaddr.review import needs_review
 
         out = common.Output(args.output, args.format, CSV_FIELDS)
         fn = functools.partial(
-            correct_record, scheme=args.scheme, tone=args.tone, case=args.case, alternatives=args.alternatives
+            correct_record,
+            fmt=out.format,
+            accept_above=args.accept_above,
+            scheme=args.scheme,
+            tone=args.tone,
+            case=args.case,
+            alternatives=args.alternatives,
         )
         # One line at a time with one job, so an interactive pipe gets each answer at once; chunks with more.
         chunk = 1 if args.jobs == 1 else CHUNK
@@ -186,17 +207,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
                 else:
                     out.text("")
                 continue
-            review = None if args.accept_above is None else needs_review(result.confidence, args.accept_above)
             if out.format == "json":
-                obj = result.model_dump(mode="json")
-                if review is not None:
-                    obj["needs_review"] = review
-                out.json(obj)
+                out.json(result)
             elif out.format == "csv":
-                row = {"line": n, "input": text, "text": result.text, "needs_review": review}
-                out.row({**row, **common.address_row(result)})
+                out.row(result)
             else:
-                out.text(common.escape_field(result.text))
+                out.text(result)
         out.close()
         return status.code
 
