@@ -51,7 +51,7 @@ LOG_FLOOR = -8.0  # log-probabilities below this carry no extra information
 
 #: Feature names of each model, in the order of the weights in data/calibration.json.
 LINE_FEATURES = (
-    "remainder_sum_log_support",
+    "remainder_support",
     "unit_sum_log_support",
     "digit_min_log_peak",
     "levels",
@@ -60,6 +60,7 @@ LINE_FEATURES = (
     "neg_unit_edits",
     "neg_unknown_words",
     "log_prob_per_char",
+    "neg_parts",
 )
 TEXT_FEATURES = (
     "text_margin",
@@ -80,6 +81,7 @@ UNIT_FEATURES = (
     "neg_edits",
     "code_margin",
     "min_log_support",
+    "province_min_log_support",
     "agreement",
     "written",
     "kept",
@@ -259,6 +261,12 @@ def _agreement(
     return out
 
 
+def _part_signals(address: Address) -> dict[str, float]:
+    """How much free text the structured remainder holds: each labelled part (house number, alley, street,
+    hamlet...) is one more place for a misread the gazetteer cannot repair."""
+    return {"neg_parts": -float(len(address.parts)) / 4.0}
+
+
 def features(
     address: Address,
     data: Any,
@@ -343,10 +351,17 @@ def features(
     ]
     if image:  # errors left in the line are mostly in the free text: the gazetteer repairs the units
         line["remainder_sum_log_support"] = max(-20.0, sum(rem_logs))
+        line["remainder_support"] = math.exp(line["remainder_sum_log_support"])
         line["remainder_min_log_support"] = min(rem_logs, default=0.0)
         line["unit_sum_log_support"] = max(-20.0, sum(unit_logs))
     else:
-        line.update(remainder_sum_log_support=0.0, remainder_min_log_support=0.0, unit_sum_log_support=0.0)
+        line.update(
+            remainder_sum_log_support=0.0,
+            remainder_support=1.0,
+            remainder_min_log_support=0.0,
+            unit_sum_log_support=0.0,
+        )
+    line.update(_part_signals(address))
     units: dict[str, dict[str, float]] = {}
     lowest = max((level_of[lv] for lv in LEVELS if getattr(address, lv) is not None and lv in spans), default=0)
     for lv in LEVELS:
@@ -366,6 +381,7 @@ def features(
             "neg_edits": -float(e),
             "code_margin": _cap(level_margin[k]),
             "min_log_support": (min(sup) if sup else -2.0) if image else 0.0,
+            "province_min_log_support": (min(sup) if sup else -2.0) if image and k == 1 else 0.0,
             "agreement": agree[k] if image else 1.0,
             "written": float(not u.inferred),
             "kept": float(chosen_codes.get(k) == u.code or k not in chosen_codes),
