@@ -15,7 +15,8 @@ fitted weight of each signal feature is constrained to be >= 0, so worse posteri
   much of the top-k probability mass supports the chosen units after correction (agreement);
 * the corrector: edits per unit, the joint-score margin between the chosen reading and the best reading with
   other text or other units, words that are no known spelling, levels found, characters it changed;
-* the line length.
+* the line length, and how many labelled parts (`Address.parts`: house number, street, hamlet...) the free text
+  holds: each is a stretch the gazetteer cannot check.
 
 Plain text (no recognizer posteriors) uses a second model fitted on the same lines read as text, whose
 features are only the corrector's.
