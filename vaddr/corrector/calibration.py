@@ -15,7 +15,8 @@ fitted weight of each signal feature is constrained to be >= 0, so worse posteri
   much of the top-k probability mass supports the chosen units after correction (agreement);
 * the corrector: edits per unit, the joint-score margin between the chosen reading and the best reading with
   other text or other units, words that are no known spelling, levels found, characters it changed;
-* the line length.
+* the line length, and how many labelled parts (`Address.parts`: house number, street, hamlet...) the free text
+  holds: each is a stretch the gazetteer cannot check.
 
 Plain text (no recognizer posteriors) uses a second model fitted on the same lines read as text, whose
 features are only the corrector's.
@@ -51,7 +52,7 @@ LOG_FLOOR = -8.0  # log-probabilities below this carry no extra information
 
 #: Feature names of each model, in the order of the weights in data/calibration.json.
 LINE_FEATURES = (
-    "remainder_sum_log_support",
+    "remainder_support",
     "unit_sum_log_support",
     "digit_min_log_peak",
     "levels",
@@ -60,6 +61,7 @@ LINE_FEATURES = (
     "neg_unit_edits",
     "neg_unknown_words",
     "log_prob_per_char",
+    "neg_parts",
 )
 TEXT_FEATURES = (
     "text_margin",
@@ -80,6 +82,7 @@ UNIT_FEATURES = (
     "neg_edits",
     "code_margin",
     "min_log_support",
+    "province_min_log_support",
     "agreement",
     "written",
     "kept",
@@ -230,8 +233,10 @@ def _codes_by_level(parse: Any) -> dict[int, str]:
 _DEPTH = {"province": 1, "district": 2, "ward": 3}
 
 
+@lru_cache(maxsize=64)
 def _depth(level: Any) -> int:
-    """1 province, 2 district, 3 ward, from a matcher level given as a number or as a level name / enum."""
+    """1 province, 2 district, 3 ward, from a matcher level given as a number or as a level name / enum
+    (cached: it is asked for every unit of every scored reading)."""
     if isinstance(level, int) and not isinstance(level, bool):
         return level
     return _DEPTH[str(getattr(level, "value", level))]
@@ -257,6 +262,12 @@ def _agreement(
             if codes.get(lv) == pred.get(lv):
                 out[lv] += wi
     return out
+
+
+def _part_signals(address: Address) -> dict[str, float]:
+    """How much free text the structured remainder holds: each labelled part (house number, alley, street,
+    hamlet...) is one more place for a misread the gazetteer cannot repair."""
+    return {"neg_parts": -float(len(address.parts)) / 4.0}
 
 
 def features(
@@ -343,10 +354,17 @@ def features(
     ]
     if image:  # errors left in the line are mostly in the free text: the gazetteer repairs the units
         line["remainder_sum_log_support"] = max(-20.0, sum(rem_logs))
+        line["remainder_support"] = math.exp(line["remainder_sum_log_support"])
         line["remainder_min_log_support"] = min(rem_logs, default=0.0)
         line["unit_sum_log_support"] = max(-20.0, sum(unit_logs))
     else:
-        line.update(remainder_sum_log_support=0.0, remainder_min_log_support=0.0, unit_sum_log_support=0.0)
+        line.update(
+            remainder_sum_log_support=0.0,
+            remainder_support=1.0,
+            remainder_min_log_support=0.0,
+            unit_sum_log_support=0.0,
+        )
+    line.update(_part_signals(address))
     units: dict[str, dict[str, float]] = {}
     lowest = max((level_of[lv] for lv in LEVELS if getattr(address, lv) is not None and lv in spans), default=0)
     for lv in LEVELS:
@@ -366,6 +384,7 @@ def features(
             "neg_edits": -float(e),
             "code_margin": _cap(level_margin[k]),
             "min_log_support": (min(sup) if sup else -2.0) if image else 0.0,
+            "province_min_log_support": (min(sup) if sup else -2.0) if image and k == 1 else 0.0,
             "agreement": agree[k] if image else 1.0,
             "written": float(not u.inferred),
             "kept": float(chosen_codes.get(k) == u.code or k not in chosen_codes),
@@ -438,6 +457,13 @@ def _prob(p: float) -> float:
     return round(min(1.0, max(0.0, p)), 4) if math.isfinite(p) else 0.0
 
 
+def _probs(ps: Sequence[float]) -> list[float]:
+    """`_prob` of each value, in one numpy pass (one per character of the line)."""
+    a = np.asarray(ps, dtype=float)
+    a = np.where(np.isfinite(a), np.clip(a, 0.0, 1.0), 0.0)
+    return [float(v) for v in np.round(a, 4)]
+
+
 def calibrate(
     address: Address,
     data: Any,
@@ -456,7 +482,7 @@ def calibrate(
     updates.update(
         confidence=_prob(p["confidence"]),
         remainder_confidence=None if p["remainder"] is None else _prob(p["remainder"]),
-        char_confidence=[_prob(c) for c in p["chars"]],
+        char_confidence=_probs(p["chars"]),
     )
     return address.model_copy(update=updates)
 
