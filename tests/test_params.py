@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import json
 from pathlib import Path
@@ -63,3 +64,26 @@ def test_level_enum_serialises_as_plain_strings() -> None:
     data = json.loads(a.model_dump_json())
     assert [data[k]["level"] for k in ("province", "district", "ward")] == ["province", "district", "ward"]
     assert f"{Level.DISTRICT}" == "district" and Level.of_depth(1) is Level.PROVINCE
+
+
+def test_hash_is_cached_and_survives_pickling_into_another_process() -> None:
+    """Params keys every memoised search, so its hash is computed once; a worker process (other string hash
+    seed) must recompute it, or equal Params would hash apart there."""
+    import pickle
+    import subprocess
+    import sys
+
+    other = dataclasses.replace(P.DEFAULT, beam=P.DEFAULT.beam + 1)
+    assert hash(P.Params()) == hash(P.DEFAULT) and other != P.DEFAULT
+    assert pickle.loads(pickle.dumps(other)) == other and copy.copy(other) == other
+    code = (
+        "import dataclasses, pickle, sys\n"
+        "from vaddr.corrector.params import DEFAULT\n"
+        "a, d = pickle.loads(sys.stdin.buffer.read())\n"
+        "same = dataclasses.replace(DEFAULT, beam=DEFAULT.beam + 1)\n"
+        "print(d == DEFAULT and hash(d) == hash(DEFAULT) and a == same and hash(a) == hash(same))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps((other, P.DEFAULT)), capture_output=True, check=True
+    )
+    assert out.stdout.strip() == b"True", out.stderr

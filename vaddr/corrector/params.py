@@ -17,7 +17,7 @@ The fitted weights of the joint score live in ``data/weights.json`` with their p
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -152,6 +152,25 @@ class Params:
     # --- lexicon-constrained re-decoding ------------------------------------------------------------------------
     #: units per level scored against the recognizer's frames (count)
     rescore_candidates: int = 12
+
+    #: hash of all the fields above, computed once: Params keys the memoised searches, which hash it per call
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.__getstate__()))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """The fields without the hash: string hashes differ between processes, so a worker recomputes it."""
+        return tuple(getattr(self, f.name) for f in fields(self) if f.name != "_hash")
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        names = [f.name for f in fields(self) if f.name != "_hash"]
+        for name, value in zip(names, state, strict=True):
+            object.__setattr__(self, name, value)
+        self.__post_init__()
 
     def max_edits(self, length: int) -> int:
         """How many edits a key of this length may absorb and still be the same name."""
