@@ -218,3 +218,13 @@ def test_features_see_the_corrector_internals() -> None:
     assert all(u["kept"] == 1.0 and u["written"] == 1.0 for u in clean["units"].values())
     assert typo["units"]["province"]["neg_edits"] == -1.0 and typo["line"]["neg_unit_edits"] == -1.0
     assert typo["units"]["ward"]["neg_edits"] == 0.0
+
+
+def test_a_line_written_province_first_is_as_sure_as_the_usual_order() -> None:
+    """Reordering moves whole pieces and changes no letter: it must not be counted as a heavy correction
+    (confidence 0.06 for a line whose units were all read exactly, before)."""
+    usual = correct("Phường Bến Nghé, Quận 1, TP.HCM")
+    first = correct("TP.HCM, Quận 1, Phường Bến Nghé")
+    assert first.text == usual.text and first.ward is not None and first.ward.code == usual.ward.code  # type: ignore[union-attr]
+    assert abs(first.confidence - usual.confidence) < 0.05
+    assert first.confidence > 0.5

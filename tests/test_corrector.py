@@ -220,3 +220,11 @@ def test_a_province_written_exactly_is_never_replaced_by_an_implied_one() -> Non
 def test_the_re_read_chooses_the_structure_as_correct_does() -> None:
     first = correct("Thôn to Long An lak").text  # found by hypothesis: the output read in the 2025 structure
     assert correct(first).text == first
+
+
+def test_an_empty_line_says_so_with_no_confidence() -> None:
+    """Nothing to correct is not a confident answer (it read 0.88 once): the batch API's error, confidence 0."""
+    for text in ("", "   ", ["", " "]):
+        a = correct(text)
+        assert (a.text, a.confidence, a.error) == ("", 0.0, "empty line")
+    assert correct(["", "ha noi"]).error is None  # a later reading with text is still corrected

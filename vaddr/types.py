@@ -153,8 +153,9 @@ class Address(BaseModel):
     )
     error: str | None = Field(
         default=None,
-        description="Set (by the batch API) when the input could not be corrected: a missing value (None, NaN), "
-        "an empty line or not a string. The other fields are then empty. None when the line was corrected.",
+        description="Set when the input could not be corrected: an empty line (`correct`), or in the batch API "
+        "also a missing value (None, NaN) or not a string. The other fields are then empty and confidence is 0. "
+        "None when the line was corrected.",
     )
 
 

@@ -120,8 +120,11 @@ def _exact_province(line: matcher.Prepared, parse: matcher.Parse) -> bool:
 
 
 def _needs_reorder(line: matcher.Prepared, parses: list[matcher.Parse]) -> bool:
-    """The line as written yields no province read without an edit: it may be written in another order."""
-    return not _exact_province(line, parses[0])
+    """The line as written yields no province read without an edit, or yields one but no complete chain read
+    without an edit: it may be written in another order. ("Hà Nội, Ba Đình, Điện Biên" ends with a province's
+    name, and only the reverse order reads it all: ward Điện Biên, Ba Đình, Hà Nội.) A complete edit-free chain
+    as written is never reordered, so clean lines pay nothing."""
+    return not _exact_province(line, parses[0]) or not _clean_chain(parses[0])
 
 
 def _lines(
@@ -277,6 +280,8 @@ def correct(
     if isinstance(alternatives, bool) or not isinstance(alternatives, int) or not 0 <= alternatives <= 100:
         raise ValueError(f"alternatives={alternatives!r} is not an int from 0 to 100")
     hyps = _same_digits(_as_hypotheses(data))
+    if not any(h.text.strip() for h in hyps):  # nothing to correct: say so, with no confidence, as the batch API does
+        return Address(text="", input=hyps[0].text, confidence=0.0, error="empty line")
     # A line may be written in either structure (see `_readings`).
     scored: list[tuple[float, matcher.Prepared, matcher.Parse, Hypothesis, str]] = []
     first = matcher.prepare(hyps[0].text)

@@ -270,6 +270,15 @@ def _part_signals(address: Address) -> dict[str, float]:
     return {"neg_parts": -float(len(address.parts)) / 4.0}
 
 
+def _source_text(line: Any, hyp: Hypothesis) -> str:
+    """The text the corrector worked on: the reading as written, or the line put in the usual order when it was
+    written province first (`order.py`). A reordering moves whole pieces: it changes no letter, so the
+    features that count changed letters compare the output with the reordered line."""
+    from vaddr.corrector.matcher import prepare
+
+    return str(line.text) if line.text != prepare(hyp.text).text else hyp.text
+
+
 def features(
     address: Address,
     data: Any,
@@ -284,6 +293,7 @@ def features(
     support = char_support(text, log_probs, charset) if image else [None] * len(text)
     logs = [None if v is None else _clip_log(v) for v in support]  # log image support, once per character
     chosen_score, chosen_line, chosen_parse, chosen_hyp, _ = scored[0]
+    source = _source_text(chosen_line, chosen_hyp)
     level_of = {"province": 1, "district": 2, "ward": 3}
     pred = {level_of[lv]: getattr(address, lv).code for lv in LEVELS if getattr(address, lv) is not None}
     # margins: the chosen reading against the best reading with other text, and with other units
@@ -312,9 +322,9 @@ def features(
     edits = {_depth(m.level): (m.edits, max(1, m.end - m.start)) for m in chosen_parse.matches}
     unit_edits = sum(e for e, _ in edits.values())
     # letters the corrector changed, apart from marks and case; and the marks and case it restored
-    changed = Levenshtein.distance(fold(chosen_hyp.text), fold(text))
-    same_length = len(chosen_hyp.text) == len(text)
-    restored = sum(a != b for a, b in zip(chosen_hyp.text, text, strict=False)) if same_length else changed
+    changed = Levenshtein.distance(fold(source), fold(text))
+    same_length = len(source) == len(text)
+    restored = sum(a != b for a, b in zip(source, text, strict=False)) if same_length else changed
 
     unknown = unknown_words(chosen_line, chosen_parse)
     log_peaks = [v for v in logs if v is not None]
@@ -339,7 +349,7 @@ def features(
         "neg_length": -len(text) / 40.0,
         "output_mass": agree["output"] if image else 0.0,
         "output_is_top": float(bool(hyps) and hyps[0].text == text) if image else 0.0,
-        "unchanged": float(chosen_hyp.text == text),
+        "unchanged": float(source == text),
     }
     spans = _unit_spans(address)
     in_unit = bytearray(len(text))
@@ -395,7 +405,7 @@ def features(
     free_logs = [-2.0 if v is None else v for ch, v in head if ch != " "]
     rem_digits = [-2.0 if v is None else v for ch, v in head if ch.isdigit()]
     rem_text = text[:first_unit].strip()
-    src_rem = chosen_hyp.text[: max(0, len(chosen_hyp.text) - (len(text) - first_unit))]
+    src_rem = source[: max(0, len(source) - (len(text) - first_unit))]
     remainder = {
         "min_log_support": min(free_logs) if free_logs and image else 0.0,
         "mean_log_support": sum(free_logs) / len(free_logs) if free_logs and image else 0.0,
@@ -408,7 +418,7 @@ def features(
     }
     # characters: unchanged = the character the chosen reading had at the aligned place
     unchanged = [False] * len(text)
-    for op in Levenshtein.opcodes(chosen_hyp.text, text):
+    for op in Levenshtein.opcodes(source, text):
         if op.tag == "equal":
             for k in range(op.dest_start, op.dest_end):
                 unchanged[k] = True
