@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -253,3 +254,13 @@ def test_a_district_announced_by_its_type_word_stands_without_a_province() -> No
 
 def test_a_type_letter_glued_in_lower_case_is_no_cut_word() -> None:
     assert units("xquang đức, hgia lộc, thải dương") == ("Hải Dương", "Gia Lộc", "Quang Đức")
+
+
+def test_a_unit_that_no_longer_exists_gives_its_bare_official_code_too() -> None:
+    """`code` keys the gazetteer (Tĩnh Gia's state carries a suffix: Nghi Sơn kept its code 407); `gso_code` is
+    the official code a user joins on, in the API and the JSON."""
+    a = correct("huyện Tĩnh Gia Thanh Hoá")
+    assert a.district is not None and a.province is not None
+    assert a.district.code.startswith("407~") and a.district.gso_code == "407" and not a.district.current
+    assert a.province.gso_code == a.province.code == "38"
+    assert json.loads(a.model_dump_json())["district"]["gso_code"] == "407"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Level(str, Enum):
@@ -57,7 +57,11 @@ class UnitMatch(BaseModel):
     level: Level
     name: str = Field(description="Bare name as written in the gazetteer, e.g. 'Cư Kuin'.")
     type: str = Field(description="Unit type, e.g. 'Huyện', 'Thành phố', 'Phường'.")
-    code: str = Field(description="Official code (GSO) of the unit.")
+    code: str = Field(
+        description="The unit's key in the gazetteer: its official code (GSO), with a suffix for a unit state that "
+        "no longer exists and whose code another unit now carries ('407~20040831' for Huyện Tĩnh Gia, whose code "
+        "Thị xã Nghi Sơn kept; '~old' for units of the older snapshot). `gso_code` is the bare official code."
+    )
     span: tuple[int, int] | None = Field(
         default=None,
         description="Character span [start, end) in `Address.input` that the unit was matched on. None when the "
@@ -86,6 +90,17 @@ class UnitMatch(BaseModel):
     confidence: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Calibrated probability that this unit (its code) is right."
     )
+
+    gso_code: str = Field(
+        default="",
+        description="The official code (GSO) of the unit: `code` without the gazetteer's suffix (always derived "
+        "from `code`; a value given here is ignored).",
+    )
+
+    @model_validator(mode="after")
+    def _derive_gso_code(self) -> UnitMatch:
+        self.__dict__["gso_code"] = self.code.split("~", 1)[0]
+        return self
 
 
 PartLabel = Literal["house_number", "alley", "street", "hamlet", "building", "apartment", "floor", "other"]
