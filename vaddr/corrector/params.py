@@ -124,8 +124,9 @@ class Params:
     lone_province_edits: int = 2
     #: least gain of a district read with no province to anchor it (gain)
     lone_district_gain: float = 4.0
-    #: least gain of such a district when it has an edit (gain)
-    lone_district_fuzzy_gain: float = 6.0
+    #: least gain of such a district when it has an edit (gain): an 8-letter name one edit away is not enough
+    #: ("Ben Thanh", the ward Bến Thành written alone, is not Huyện Yên Thành in Nghệ An), 9 letters are
+    lone_district_fuzzy_gain: float = 7.0
 
     # --- choosing among readings (joint units) -------------------------------------------------------------
     #: cost of reading the line with its parts reordered (province first, "HCM Q1 P Bến Thành") (joint)
