@@ -52,3 +52,12 @@ def test_alternatives_are_listed_only_when_asked(capsys: pytest.CaptureFixture[s
     assert main(["--json", "--alternatives", "2", line]) == 0
     alts = json.loads(capsys.readouterr().out)["alternatives"]
     assert 1 <= len(alts) <= 2 and all(a["text"] for a in alts)
+
+
+def test_a_byte_order_mark_starts_the_file_not_its_first_line(tmp_path, capsys) -> None:
+    f = tmp_path / "excel.txt"
+    f.write_bytes(b"\xef\xbb\xbfha noi\r\nda nang\r\n")
+    assert main(["--json", f"@{f}"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["input"] for r in rows] == ["ha noi", "da nang"]
+    assert rows[0]["province"]["span"] == [0, 6]  # spans index the line as written, with no mark before it

@@ -67,10 +67,28 @@ def test_recognition_json_leaves_out_posteriors(tiny: CrnnOnnx) -> None:
     assert isinstance(rec, Recognition)
 
 
-def test_missing_model_says_where(tmp_path: Path) -> None:
-    rec = CrnnOnnx(model_path=tmp_path / "none.onnx")
-    with pytest.raises(FileNotFoundError, match="none.onnx"):
-        rec.recognize([strokes(300, [(40, 200)])])
+def test_missing_model_says_where_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model path the user gave is checked when the recognizer is made, not once per image, and the message
+    names where the path came from."""
+    with pytest.raises(FileNotFoundError, match=r"none\.onnx \(set by model_path\)"):
+        CrnnOnnx(model_path=tmp_path / "none.onnx")
+    monkeypatch.setenv("VADDR_CRNN_MODEL", str(tmp_path / "gone.onnx"))
+    with pytest.raises(FileNotFoundError, match=r"gone\.onnx \(set by \$VADDR_CRNN_MODEL\)"):
+        CrnnOnnx()
+
+
+def test_missing_model_from_the_environment_is_a_setup_error_of_the_cli(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VADDR_CRNN_MODEL": str(tmp_path / "gone.onnx")}
+    sample = Path(__file__).resolve().parents[1] / "vaddr" / "samples" / "sample.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "vaddr.cli.ocr", str(sample)], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2 and "VADDR_CRNN_MODEL" in proc.stderr and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1  # one line, not one per image
 
 
 def test_model_env_override(tiny: CrnnOnnx, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,3 +88,12 @@ def test_report_renders_in_headless_chromium(images: list[Path], tmp_path: Path,
     keep = os.environ.get("VADDR_KEEP_SCREENSHOT")  # a path: keep the screenshot there to look at it
     if keep:
         shutil.copy(shot, keep)
+
+
+def test_an_unwritable_report_is_refused_before_any_image_is_read(
+    images: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for bad, why in ((tmp_path / "missing" / "r.html", "is no writable folder"), (tmp_path, "it is a folder")):
+        assert main([str(images[0]), "--report", str(bad)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and why in err  # nothing read, nothing printed: the setup error comes first

@@ -171,9 +171,13 @@ def read_lines(source: IO[bytes] | IO[str]) -> Iterator[tuple[int, str | None, b
     """
     for n, item in enumerate(source, 1):
         if isinstance(item, str):  # a text stream (e.g. io.StringIO in tests): already decoded
+            if n == 1:
+                item = item.removeprefix("\ufeff")
             yield n, item.rstrip("\r\n"), item.encode("utf-8", "surrogateescape")
             continue
         raw = cast(bytes, item).rstrip(b"\n").rstrip(b"\r")
+        if n == 1:  # a byte-order mark (Windows / Excel exports) starts the file, not its first line
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:
             yield n, raw.decode("utf-8"), raw
         except UnicodeDecodeError:

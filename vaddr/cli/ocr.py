@@ -7,6 +7,7 @@ error record, never a gap), the run continues past bad files and the exit status
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -208,6 +209,12 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             total = len(source)
         if args.jobs < 0:
             raise common.UsageError("--jobs must be 0 (all cores) or more")
+        if args.report:  # a page that cannot be written is a setup error: say so before the work, like -o
+            folder = Path(args.report).resolve().parent
+            if Path(args.report).is_dir():
+                raise common.UsageError(f"cannot write --report {args.report}: it is a folder")
+            if not folder.is_dir() or not os.access(folder, os.W_OK):
+                raise common.UsageError(f"cannot write --report {args.report}: {folder} is no writable folder")
         reader = make_reader(args)
         out = common.Output(args.output, args.format, CSV_FIELDS)
         kept: list[OcrResult] = []  # for --report

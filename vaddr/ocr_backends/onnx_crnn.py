@@ -65,6 +65,9 @@ class CrnnOnnx:
     ) -> None:
         self.model_path = Path(model_path) if model_path is not None else default_model_path()
         self._bundled = model_path is None and not os.environ.get(MODEL_ENV)
+        if not self._bundled and not self.model_path.is_file():  # the user's path: say so now, not per image
+            given = f"${MODEL_ENV}" if model_path is None else "model_path"
+            raise FileNotFoundError(f"CRNN model not found at {self.model_path} (set by {given})")
         self.threads = max(1, int(threads))
         self.beam_width = beam_width
         self.max_batch = max(1, max_batch)
