@@ -70,14 +70,25 @@ def _protected(token: str) -> bool:
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2  # "TP.HCM", "BTh": capitals on purpose
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 def shouting(text: str) -> bool:
-    """A line written all in capitals: its capitals are no abbreviations, casing applies to every word."""
-    letters = [ch for ch in text if ch.isalpha()]
+    """A line written all in capitals: its capitals are no abbreviations, casing applies to every word.
+
+    Only words with a vowel count: every Vietnamese syllable has one, initials mostly have none, so "Q1 HCM"
+    or "Q3 TPHCM" is a line of abbreviations kept as written, while "THON 1 EA KTUR" is shouted."""
+    letters = [ch for word in text.split() if _VOWEL.search(fold(word)) for ch in word if ch.isalpha()]
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
+def _initials(token: str) -> bool:
+    """Digits, or letters with no vowel ("12/3A", "Q.1", "TP.HCM", "HN"): no syllable a writer shouted."""
+    return any(ch.isdigit() for ch in token) or not _VOWEL.search(fold(token))
+
+
 def _case_token(token: str, case: str, keep_caps: bool) -> str:
-    if keep_caps and _protected(token):
+    if _protected(token) and (keep_caps or _initials(token)):  # a shouted line keeps its initials and numbers
         if case == "title" and token[0].isalpha():  # "kp4" -> "Kp4": only a word's first letter is raised
             return token[0].upper() + token[1:]
         return token
