@@ -47,7 +47,14 @@ def add_correct_options(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="tone-mark placement: old 'Hoà', new 'Hòa', or auto = as written (old if unknown)",
     )
-    p.add_argument("--case", choices=["title", "upper", "lower", "keep"], default="title", help="output casing")
+    p.add_argument(
+        "--case",
+        choices=["title", "upper", "lower", "keep"],
+        default="title",
+        help="output casing (default title: each word capitalised, as forms are written); keep: the units as the "
+        "gazetteer spells them and the rest as written. Numbers, letters attached to digits and initials written in "
+        "capitals (12/3A, Q1, TP.HCM) are never changed",
+    )
     p.add_argument(
         "--alternatives",
         type=int,

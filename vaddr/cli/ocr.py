@@ -34,7 +34,7 @@ output (one record per image, in input order):
         "address": the Address object of `vaddr-correct --json` or null, "error": null or why it failed,
         "status": "ok", "no_text" (no line of writing: no address; "note" says why) or "error",
         "confidence", "char_confidence", "needs_review" (with --accept-above)} (JSON Schema: `vaddr schema`)
-  csv   file,text,raw,province,province_code,...,confidence,scheme,note,error with a header row
+  csv   file,status,text,raw,province,province_code,...,confidence,scheme,note,needs_review,error with a header row
 
 examples:
   vaddr-ocr line.jpg
