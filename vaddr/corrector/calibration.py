@@ -270,6 +270,14 @@ def _part_signals(address: Address) -> dict[str, float]:
     return {"neg_parts": -float(len(address.parts)) / 4.0}
 
 
+def _kept_tail(text: str) -> str:
+    """The end of the line that `correct()` keeps as written (", Việt Nam 700000"; see `tidy.tail`)."""
+    from vaddr.corrector.tidy import tail
+    from vaddr.rules.text import normalize
+
+    return tail(normalize(text))
+
+
 def _source_text(line: Any, hyp: Hypothesis) -> str:
     """The text the corrector worked on: the reading as written, or the line put in the usual order when it was
     written province first (`order.py`). A reordering moves whole pieces: it changes no letter, so the
@@ -346,7 +354,8 @@ def features(
         "neg_changed": -changed / 10.0,
         "neg_restored": -max(0, restored - changed) / 10.0,
         "input_has_marks": float(fold(hyps[0].text) != hyps[0].text.lower()),
-        "neg_length": -len(text) / 40.0,
+        # a trailing country / postcode is kept as written, never corrected: it adds no chance of an error
+        "neg_length": -max(0, len(text) - len(_kept_tail(chosen_hyp.text))) / 40.0,
         "output_mass": agree["output"] if image else 0.0,
         "output_is_top": float(bool(hyps) and hyps[0].text == text) if image else 0.0,
         "unchanged": float(source == text),
