@@ -25,11 +25,10 @@ from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
-from vaddr.rules.text import fold, normalize, squeeze, to_new_style
+from vaddr.rules.text import fold, has_vowel, normalize, squeeze, to_new_style
 from vaddr.types import Level
 
 _TOKEN = re.compile(r"\S+")
-_VOWEL = re.compile("[aeiouy]")
 _DIGIT = re.compile("[0-9]")
 
 
@@ -473,7 +472,7 @@ def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]],
     out: list[LevelMatch] = []
     for start in starts:
         words = fold(line.text[line.pos[start] :]).split()
-        if not all((len(w) == 1 or _VOWEL.search(w)) and not _DIGIT.search(w) for w in words):
+        if not all((len(w) == 1 or has_vowel(w)) and not _DIGIT.search(w) for w in words):
             break  # a longer tail holds the same words
         for dist in _candidates(line, start, Level.DISTRICT, ("da",), scheme, params, exact=True):
             parent = dist.entry.unit.parent
@@ -523,7 +522,7 @@ def _junk_word_before(line: Prepared, end: int) -> int | None:
         a -= 1
     word = fold(line.text[a : line.pos[end - 1] + 1])
     letters = "".join(ch for ch in word if ch.isalpha())
-    if not 1 < len(word) <= 3 or not letters or _VOWEL.search(letters) or abbreviations.is_abbreviation(letters):
+    if not 1 < len(word) <= 3 or not letters or has_vowel(letters) or abbreviations.is_abbreviation(letters):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None

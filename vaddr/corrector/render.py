@@ -14,7 +14,7 @@ from functools import lru_cache
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import fold, title_case, to_new_style, to_old_style
+from vaddr.rules.text import fold, has_vowel, title_case, to_new_style, to_old_style
 
 MARKED_SHARE = 0.5
 
@@ -70,21 +70,18 @@ def _protected(token: str) -> bool:
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2  # "TP.HCM", "BTh": capitals on purpose
 
 
-_VOWEL = re.compile("[aeiouy]")
-
-
 def shouting(text: str) -> bool:
     """A line written all in capitals: its capitals are no abbreviations, casing applies to every word.
 
     Only words with a vowel count: every Vietnamese syllable has one, initials mostly have none, so "Q1 HCM"
     or "Q3 TPHCM" is a line of abbreviations kept as written, while "THON 1 EA KTUR" is shouted."""
-    letters = [ch for word in text.split() if _VOWEL.search(fold(word)) for ch in word if ch.isalpha()]
+    letters = [ch for word in text.split() if has_vowel(word) for ch in word if ch.isalpha()]
     return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 def _initials(token: str) -> bool:
     """Digits, or letters with no vowel ("12/3A", "Q.1", "TP.HCM", "HN"): no syllable a writer shouted."""
-    return any(ch.isdigit() for ch in token) or not _VOWEL.search(fold(token))
+    return any(ch.isdigit() for ch in token) or not has_vowel(token)
 
 
 def _case_token(token: str, case: str, keep_caps: bool) -> str:

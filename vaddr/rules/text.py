@@ -126,6 +126,15 @@ def fold(s: str) -> str:
     return s.translate(_FOLD)
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
+def has_vowel(s: str) -> bool:
+    """Whether ``s`` holds a vowel letter, marks and case aside: every Vietnamese syllable has one, while
+    initials and unlisted abbreviations ("HCM", "TP.HCM", "Cg") mostly have none."""
+    return _VOWEL.search(fold(s)) is not None
+
+
 def squeeze(s: str) -> str:
     """:func:`fold` without spaces or punctuation (``"Bà Rịa - Vũng Tàu" -> "bariavungtau"``).
 
