@@ -92,16 +92,18 @@ def _readings(
     return readings
 
 
-def _best_reading(line: matcher.Prepared, scheme: Scheme, params: Params) -> tuple[matcher.Parse, str]:
-    """The best parse of one text in either structure, with the same preference as `correct()`."""
-    (structure, parses, _), *others = _readings(line, scheme, 2, params)
-    empty = matcher.Parse(float("-inf"), ())
-    best = next((p for p in parses if explained(line, p)), empty)
-    for sch, other, tie in others:  # the first reading wins ties
-        cand = next((p for p in other if explained(line, p)), empty)
-        if cand.score + tie > best.score:
-            structure, best = sch, cand
-    return best, structure
+def _best_reading(text: str, scheme: Scheme, params: Params) -> tuple[matcher.Prepared, matcher.Parse, str]:
+    """The best reading of one text as `correct()` would choose it: the line (reordered where it needs it,
+    each order paying its cost), its parse in either structure, and that structure."""
+    found: tuple[float, matcher.Prepared, matcher.Parse, str] | None = None
+    for line, readings, cost in _lines(text, scheme, params):
+        for sch, parses, tie in readings:  # the first reading wins ties
+            cand = next((p for p in parses if explained(line, p) and (not cost or _exact_province(line, p))), None)
+            if cand is not None and (found is None or cand.score + tie - cost > found[0]):
+                found = (cand.score + tie - cost, line, cand, sch)
+    if found is None:
+        return matcher.prepare(text), matcher.Parse(float("-inf"), ()), "legacy"
+    return found[1], found[2], found[3]
 
 
 def _settled_legacy(parse: matcher.Parse) -> bool:
@@ -323,8 +325,7 @@ def correct(
     for _ in range(0 if settled else params.fixpoint_rounds):
         if text == line.text:
             break
-        again = matcher.prepare(text)
-        best_again, read_as = _best_reading(again, scheme, params)  # as correct() would read it: either structure
+        again, best_again, read_as = _best_reading(text, scheme, params)  # as correct() would read it
         # ... and with the tone style correct() would read off it (a restyled nonsense syllable can change it)
         tone_again = (tone_style(again.text) or "old") if tone == "auto" else tone
         text_again, texts_again = render.render(again, best_again, tone_again, case)
