@@ -194,9 +194,10 @@ def _rows(ex: list[dict[str, Any]], model: str) -> tuple[np.ndarray, np.ndarray]
             for a, b in f["spans"].values():
                 in_unit.update(range(a, b))
             blanks = set(f["blanks"])
-            for i, c in enumerate(f["chars"]):
+            columns = [calibration.CHAR_FEATURES.index(k) for k in names]
+            for i, c in enumerate(f["chars"]):  # one row per character, columns in CHAR_FEATURES order
                 if i not in in_unit and i not in blanks:
-                    xs.append([c[k] for k in names])
+                    xs.append([float(c[j]) for j in columns])
                     ys.append(t["chars"][i])
     return np.asarray(xs, dtype=float).reshape(-1, len(names)), np.asarray(ys, dtype=float)
 

@@ -10,8 +10,8 @@ from vaddr.corrector.params import Params
 
 def clear_caches() -> None:
     """Forget memoised searches and renderings (benchmarks call this so that each run starts cold)."""
-    from vaddr.corrector import matcher, render
-    from vaddr.rules import text
+    from vaddr.corrector import matcher, render, tidy
+    from vaddr.rules import abbreviations, text
 
     matcher.prepare.cache_clear()
     text.normalize.cache_clear()
@@ -21,6 +21,14 @@ def clear_caches() -> None:
     render.free_text.cache_clear()
     render.marks_written.cache_clear()
     matcher._type_spans.cache_clear()
+    text.squeeze.cache_clear()
+    text._normalize_token.cache_clear()
+    tidy._tidy.cache_clear()
+    tidy._tidy_token.cache_clear()
+    render.shouting.cache_clear()
+    abbreviations._lookup_window.cache_clear()
+    abbreviations._type_at.cache_clear()
+    abbreviations.is_abbreviation.cache_clear()
 
 
 __all__ = ["Params", "clear_caches", "convert", "correct"]

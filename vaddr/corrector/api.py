@@ -199,16 +199,19 @@ def _confidence(parse: matcher.Parse, params: Params) -> float:
     return round(sum(quality) / len(quality) * coverage, 4)
 
 
-def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, spans_valid: bool = True) -> UnitMatch:
+def _unit_match(line: matcher.Prepared, m: matcher.LevelMatch, text: str, input_text: str | None) -> UnitMatch:
+    """The public form of a matched unit; its span indexes `input_text` (None: the line read is no longer the
+    caller's text, e.g. reordered, so no span)."""
     unit = m.entry.unit
-    a = line.pos[m.type_start]
-    b = line.pos[m.end - 1] + 1
+    span = None
+    if input_text is not None:
+        span = _span_in_input(input_text, line.text, (line.pos[m.type_start], line.pos[m.end - 1] + 1))
     return UnitMatch(
         level=m.level,
         name=unit.name,
         type=unit.type,
         code=unit.code,
-        span=(a, b) if spans_valid else None,
+        span=span,
         score=round(max(0.0, 1.0 - m.edits / max(1, m.end - m.start)), 4),
         text=text,
         current=unit.current,
@@ -333,12 +336,9 @@ def correct(
             break
         line, best, text, unit_texts, spans_valid = again, best_again, text_again, texts_again, False
         parsed_as, tone_used = read_as, tone_again
-    units = {m.level: _unit_match(line, m, t, spans_valid) for m, t in zip(best.matches, unit_texts, strict=True)}
-    if spans_valid:  # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
-        for key, u in units.items():
-            if u.span is not None:
-                span = _span_in_input(hyps[0].text, line.text, u.span) if hyp is hyps[0] else None
-                units[key] = u.model_copy(update={"span": span})
+    # spans index `Address.input` (the first hypothesis); see `UnitMatch.span`
+    input_text = hyps[0].text if spans_valid and hyp is hyps[0] else None
+    units = {m.level: _unit_match(line, m, t, input_text) for m, t in zip(best.matches, unit_texts, strict=True)}
     _infer_parents(units, parsed_as)
     remainder = ""
     if best.matches:

@@ -33,7 +33,7 @@ import contextlib
 import json
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -98,6 +98,23 @@ REMAINDER_FEATURES = (
     "empty",
 )
 CHAR_FEATURES = ("log_support", "has_support", "unchanged")
+_LEVEL_OF = {"province": 1, "district": 2, "ward": 3}
+_LOG_SUPPORT, _HAS_SUPPORT, _UNCHANGED = (CHAR_FEATURES.index(k) for k in ("log_support", "has_support", "unchanged"))
+_NO_AGREEMENT: dict[Any, float] = {"all": 1.0, 1: 1.0, 2: 1.0, 3: 1.0, "output": 0.0}
+#: The image signals of a line read as plain text: no posteriors, so nothing to doubt or to vouch for.
+_TEXT_LINE_CONSTANTS = {
+    "min_log_peak": 0.0,
+    "mean_log_peak": 0.0,
+    "log_prob_per_char": 0.0,
+    "hyp_margin": 0.0,
+    "digit_min_log_peak": 0.0,
+    "output_mass": 0.0,
+    "output_is_top": 0.0,
+    "remainder_sum_log_support": 0.0,
+    "remainder_support": 1.0,
+    "remainder_min_log_support": 0.0,
+    "unit_sum_log_support": 0.0,
+}
 #: Features whose weight is free in sign (intercept-like indicators); all others are constrained >= 0.
 FREE = frozenset({"is_province", "is_district", "is_ward", "has_support", "empty", "input_has_marks"})
 
@@ -109,9 +126,21 @@ class Model:
     features: tuple[str, ...]
     weights: np.ndarray
     bias: float
+    _weights: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_weights", tuple(float(w) for w in self.weights))
 
     def prob(self, x: np.ndarray) -> float:
         z = self.bias + float(np.dot(self.weights, x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def prob_of(self, feats: dict[str, float]) -> float:
+        """`prob` of a feature dict, in plain Python: for one row of ten numbers numpy's call costs more than
+        the arithmetic."""
+        z = self.bias
+        for name, w in zip(self.features, self._weights, strict=True):
+            z += w * feats[name]
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def probs(self, x: np.ndarray) -> list[float]:
@@ -293,59 +322,56 @@ def features(
     hyps: Sequence[Hypothesis],
     scored: Sequence[tuple[float, Any, Any, Hypothesis, str]],
 ) -> dict[str, Any]:
-    """Every raw signal of one corrected line (the models pick from these by name)."""
+    """Every raw signal of one corrected line (the models pick from these by name).
+
+    `chars` is an array, one row per character of `text`, columns in `CHAR_FEATURES` order. Plain text (no
+    posteriors) skips every per-character image signal: they are constants there.
+    """
     log_probs = getattr(data, "log_probs", None)
     charset = getattr(data, "charset", None)
     image = log_probs is not None and bool(charset)
     text = address.text
-    support = char_support(text, log_probs, charset) if image else [None] * len(text)
-    logs = [None if v is None else _clip_log(v) for v in support]  # log image support, once per character
+    n_text = len(text)
+    if image:
+        support = char_support(text, log_probs, charset)
+        logs: list[float | None] = [None if v is None else _clip_log(v) for v in support]  # once per character
     chosen_score, chosen_line, chosen_parse, chosen_hyp, _ = scored[0]
     source = _source_text(chosen_line, chosen_hyp)
-    level_of = {"province": 1, "district": 2, "ward": 3}
-    pred = {level_of[lv]: getattr(address, lv).code for lv in LEVELS if getattr(address, lv) is not None}
+    pred = {_LEVEL_OF[lv]: u.code for lv in LEVELS if (u := getattr(address, lv)) is not None}
     # margins: the chosen reading against the best reading with other text, and with other units
     text_margin = code_margin = CAP
     level_margin = {1: CAP, 2: CAP, 3: CAP}
     per_hyp_codes: dict[int, dict[int, str]] = {}
     hyp_ids = {id(h): i for i, h in enumerate(hyps)}
     chosen_codes = _codes_by_level(chosen_parse)
+    chosen_text = chosen_line.text
     for score, line, parse, hyp, _ in scored:
         codes = _codes_by_level(parse)
         i = hyp_ids.get(id(hyp))
         if i is not None and i not in per_hyp_codes:
             per_hyp_codes[i] = codes
         gap = chosen_score - score
-        if line.text != chosen_line.text:
+        if gap >= CAP:
+            continue  # a reading this far behind moves no margin (each is capped at CAP)
+        if line.text != chosen_text:
             text_margin = min(text_margin, gap)
         if codes != chosen_codes:
             code_margin = min(code_margin, gap)
         for level in (1, 2, 3):
             if level in pred and codes.get(level) != pred[level]:
                 level_margin[level] = min(level_margin[level], gap)
-    agree = (
-        _agreement(hyps, per_hyp_codes, pred, text) if image else {"all": 1.0, 1: 1.0, 2: 1.0, 3: 1.0, "output": 0.0}
-    )
+    agree = _agreement(hyps, per_hyp_codes, pred, text) if image else _NO_AGREEMENT
     # what the corrector did
     edits = {_depth(m.level): (m.edits, max(1, m.end - m.start)) for m in chosen_parse.matches}
     unit_edits = sum(e for e, _ in edits.values())
     # letters the corrector changed, apart from marks and case; and the marks and case it restored
     changed = Levenshtein.distance(fold(source), fold(text))
-    same_length = len(source) == len(text)
+    same_length = len(source) == n_text
     restored = sum(a != b for a, b in zip(source, text, strict=False)) if same_length else changed
 
     unknown = unknown_words(chosen_line, chosen_parse)
-    log_peaks = [v for v in logs if v is not None]
-    digits = [v for ch, v in zip(text, logs, strict=True) if v is not None and ch.isdigit()]
-    n = max(1, len(text))
-    hyp_margin = CAP if len(hyps) < 2 else _cap(hyps[0].log_prob - hyps[1].log_prob)
+    n = max(1, n_text)
     line = {
-        "min_log_peak": min(log_peaks) if log_peaks else 0.0,
-        "mean_log_peak": sum(log_peaks) / len(log_peaks) if log_peaks else 0.0,
-        "log_prob_per_char": max(-3.0, hyps[0].log_prob / n) if image else 0.0,
-        "hyp_margin": hyp_margin if image else 0.0,
-        "digit_min_log_peak": min(digits) if digits else 0.0,
-        "agreement": agree["all"],
         "text_margin": _cap(text_margin),
         "code_margin": _cap(code_margin),
         "neg_unit_edits": -float(unit_edits),
@@ -355,46 +381,55 @@ def features(
         "neg_restored": -max(0, restored - changed) / 10.0,
         "input_has_marks": float(fold(hyps[0].text) != hyps[0].text.lower()),
         # a trailing country / postcode is kept as written, never corrected: it adds no chance of an error
-        "neg_length": -max(0, len(text) - len(_kept_tail(chosen_hyp.text))) / 40.0,
-        "output_mass": agree["output"] if image else 0.0,
-        "output_is_top": float(bool(hyps) and hyps[0].text == text) if image else 0.0,
+        "neg_length": -max(0, n_text - len(_kept_tail(chosen_hyp.text))) / 40.0,
         "unchanged": float(source == text),
+        "agreement": agree["all"],
     }
     spans = _unit_spans(address)
-    in_unit = bytearray(len(text))
-    for a, b in spans.values():
-        in_unit[a:b] = b"\x01" * (b - a)
-    unsupported = -3.0  # a character the corrector inserted: the image says nothing for it
-    rem_logs = [
-        unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and not u
-    ]
-    unit_logs = [
-        unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and u
-    ]
-    if image:  # errors left in the line are mostly in the free text: the gazetteer repairs the units
-        line["remainder_sum_log_support"] = max(-20.0, sum(rem_logs))
-        line["remainder_support"] = math.exp(line["remainder_sum_log_support"])
-        line["remainder_min_log_support"] = min(rem_logs, default=0.0)
-        line["unit_sum_log_support"] = max(-20.0, sum(unit_logs))
-    else:
+    if image:
+        log_peaks = [v for v in logs if v is not None]
+        digits = [v for ch, v in zip(text, logs, strict=True) if v is not None and ch.isdigit()]
+        in_unit = bytearray(n_text)
+        for a, b in spans.values():
+            in_unit[a:b] = b"\x01" * (b - a)
+        unsupported = -3.0  # a character the corrector inserted: the image says nothing for it
+        rem_logs = [
+            unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and not u
+        ]
+        unit_logs = [
+            unsupported if v is None else v for ch, v, u in zip(text, logs, in_unit, strict=True) if ch != " " and u
+        ]
+        # errors left in the line are mostly in the free text: the gazetteer repairs the units
+        remainder_sum = max(-20.0, sum(rem_logs))
         line.update(
-            remainder_sum_log_support=0.0,
-            remainder_support=1.0,
-            remainder_min_log_support=0.0,
-            unit_sum_log_support=0.0,
+            min_log_peak=min(log_peaks) if log_peaks else 0.0,
+            mean_log_peak=sum(log_peaks) / len(log_peaks) if log_peaks else 0.0,
+            log_prob_per_char=max(-3.0, hyps[0].log_prob / n),
+            hyp_margin=CAP if len(hyps) < 2 else _cap(hyps[0].log_prob - hyps[1].log_prob),
+            digit_min_log_peak=min(digits) if digits else 0.0,
+            output_mass=agree["output"],
+            output_is_top=float(bool(hyps) and hyps[0].text == text),
+            remainder_sum_log_support=remainder_sum,
+            remainder_support=math.exp(remainder_sum),
+            remainder_min_log_support=min(rem_logs, default=0.0),
+            unit_sum_log_support=max(-20.0, sum(unit_logs)),
         )
+    else:
+        line.update(_TEXT_LINE_CONSTANTS)
     line.update(_part_signals(address))
     units: dict[str, dict[str, float]] = {}
-    lowest = max((level_of[lv] for lv in LEVELS if getattr(address, lv) is not None and lv in spans), default=0)
+    lowest = max((_LEVEL_OF[lv] for lv in LEVELS if lv in spans and getattr(address, lv) is not None), default=0)
     for lv in LEVELS:
         u = getattr(address, lv)
         if u is None:
             continue
-        k = level_of[lv]
+        k = _LEVEL_OF[lv]
         src = k if k in edits else lowest  # an inferred unit stands on the unit it was inferred from
         e, length = edits.get(src, (0, 1))
-        span = spans.get(lv) or spans.get(LEVELS[src - 1]) if src else None
-        sup = [v for v in logs[span[0] : span[1]] if v is not None] if span else []
+        if image:
+            span = spans.get(lv) or spans.get(LEVELS[src - 1]) if src else None
+            sup = [v for v in logs[span[0] : span[1]] if v is not None] if span else []
+            min_sup = min(sup) if sup else -2.0
         units[lv] = {
             "is_province": float(k == 1),
             "is_district": float(k == 2),
@@ -402,23 +437,26 @@ def features(
             "quality": max(0.0, 1.0 - e / length),
             "neg_edits": -float(e),
             "code_margin": _cap(level_margin[k]),
-            "min_log_support": (min(sup) if sup else -2.0) if image else 0.0,
-            "province_min_log_support": (min(sup) if sup else -2.0) if image and k == 1 else 0.0,
+            "min_log_support": min_sup if image else 0.0,
+            "province_min_log_support": min_sup if image and k == 1 else 0.0,
             "agreement": agree[k] if image else 1.0,
             "written": float(not u.inferred),
             "kept": float(chosen_codes.get(k) == u.code or k not in chosen_codes),
         }
     # the remainder: the output characters before the first written unit
-    first_unit = min((a for a, _ in spans.values()), default=len(text))
-    head = list(zip(text[:first_unit], logs[:first_unit], strict=True))
-    free_logs = [-2.0 if v is None else v for ch, v in head if ch != " "]
-    rem_digits = [-2.0 if v is None else v for ch, v in head if ch.isdigit()]
+    first_unit = min((a for a, _ in spans.values()), default=n_text)
     rem_text = text[:first_unit].strip()
-    src_rem = source[: max(0, len(source) - (len(text) - first_unit))]
+    src_rem = source[: max(0, len(source) - (n_text - first_unit))]
+    if image:
+        head = list(zip(text[:first_unit], logs[:first_unit], strict=True))
+        free_logs = [-2.0 if v is None else v for ch, v in head if ch != " "]
+        rem_digits = [-2.0 if v is None else v for ch, v in head if ch.isdigit()]
+    else:
+        free_logs = rem_digits = []
     remainder = {
-        "min_log_support": min(free_logs) if free_logs and image else 0.0,
-        "mean_log_support": sum(free_logs) / len(free_logs) if free_logs and image else 0.0,
-        "digit_min_log_support": min(rem_digits) if rem_digits and image else 0.0,
+        "min_log_support": min(free_logs) if free_logs else 0.0,
+        "mean_log_support": sum(free_logs) / len(free_logs) if free_logs else 0.0,
+        "digit_min_log_support": min(rem_digits) if rem_digits else 0.0,
         "text_margin": _cap(text_margin),
         "neg_unknown_words": -float(unknown),
         "neg_changed": -Levenshtein.distance(src_rem.strip(), rem_text) / 10.0,
@@ -426,20 +464,17 @@ def features(
         "empty": float(not rem_text),
     }
     # characters: unchanged = the character the chosen reading had at the aligned place
-    unchanged = [False] * len(text)
-    for op in Levenshtein.opcodes(source, text):
-        if op.tag == "equal":
-            for k in range(op.dest_start, op.dest_end):
-                unchanged[k] = True
-    chars = [
-        {
-            "log_support": 0.0 if v is None else v,
-            "has_support": float(v is not None),
-            "unchanged": float(unchanged[i]),
-        }
-        for i, v in enumerate(logs)
-    ]
-    blanks = [i for i, ch in enumerate(text) if ch == " "]
+    chars = np.zeros((n_text, len(CHAR_FEATURES)))
+    if source == text:
+        chars[:, _UNCHANGED] = 1.0
+    else:
+        for op in Levenshtein.opcodes(source, text):
+            if op.tag == "equal":
+                chars[op.dest_start : op.dest_end, _UNCHANGED] = 1.0
+    if image:
+        known = [i for i, v in enumerate(logs) if v is not None]
+        chars[known, _LOG_SUPPORT] = [logs[i] for i in known]
+        chars[known, _HAS_SUPPORT] = 1.0
     return {
         "image": image,
         "line": line,
@@ -447,23 +482,28 @@ def features(
         "remainder": remainder,
         "chars": chars,
         "spans": spans,
-        "blanks": blanks,
+        "blanks": [i for i, ch in enumerate(text) if ch == " "],
     }
-
-
-def _vector(model: Model, feats: dict[str, float]) -> np.ndarray:
-    return np.array([feats[f] for f in model.features], dtype=float)
 
 
 def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, Any]:
     """Probabilities from one line's features: line, units, remainder and characters."""
     m = m or models()
     line_model = m["line"] if f["image"] else m["text"]
-    line_p = line_model.prob(_vector(line_model, f["line"]))
-    units = {lv: m["unit"].prob(_vector(m["unit"], feats)) for lv, feats in f["units"].items()}
+    line_p = line_model.prob_of(f["line"])
+    units = {lv: m["unit"].prob_of(feats) for lv, feats in f["units"].items()}
     has_remainder = not f["remainder"]["empty"]
-    rem = m["remainder"].prob(_vector(m["remainder"], f["remainder"])) if has_remainder else None
-    chars = m["char"].probs(np.array([[c[k] for k in m["char"].features] for c in f["chars"]]).reshape(-1, 3))
+    rem = m["remainder"].prob_of(f["remainder"]) if has_remainder else None
+    char_model = m["char"]
+    columns = [CHAR_FEATURES.index(k) for k in char_model.features]
+    rows = np.asarray(f["chars"], dtype=float).reshape(-1, len(CHAR_FEATURES))
+    if f["image"]:
+        chars = char_model.probs(rows[:, columns])
+    else:  # no image support: every row is (0, 0, unchanged), so there are only two probabilities to compute
+        two = np.zeros((2, len(CHAR_FEATURES)))
+        two[1, _UNCHANGED] = 1.0
+        changed_p, unchanged_p = char_model.probs(two[:, columns])
+        chars = [unchanged_p if u else changed_p for u in rows[:, _UNCHANGED].tolist()]
     for lv, (a, b) in f["spans"].items():
         chars[a:b] = [units[lv]] * (b - a)
     for i in f.get("blanks", ()):
@@ -477,10 +517,12 @@ def _prob(p: float) -> float:
 
 
 def _probs(ps: Sequence[float]) -> list[float]:
-    """`_prob` of each value, in one numpy pass (one per character of the line)."""
-    a = np.asarray(ps, dtype=float)
+    """`_prob` of each value, in one numpy pass over the distinct values (a line of plain text has a handful)."""
+    distinct = list(dict.fromkeys(ps))
+    a = np.asarray(distinct, dtype=float)
     a = np.where(np.isfinite(a), np.clip(a, 0.0, 1.0), 0.0)
-    return [float(v) for v in np.round(a, 4)]
+    rounded = dict(zip(distinct, np.round(a, 4).tolist(), strict=True))
+    return [rounded[p] for p in ps]
 
 
 def calibrate(

@@ -70,6 +70,7 @@ def _protected(token: str) -> bool:
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 2  # "TP.HCM", "BTh": capitals on purpose
 
 
+@lru_cache(maxsize=4096)
 def shouting(text: str) -> bool:
     """A line written all in capitals: its capitals are no abbreviations, casing applies to every word.
 

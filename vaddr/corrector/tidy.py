@@ -48,6 +48,8 @@ def tail(text: str) -> str:
 def source_index(text: str, tidied: str, i: int) -> int:
     """Index in `text` of character `i` of `tidy(text)` (tidy only inserts spaces and cuts a tail; an inserted
     space maps to the character after it)."""
+    if i <= len(tidied) and text.startswith(tidied):
+        return i  # nothing inserted (the common case): every character maps to itself
     j = 0
     for k in range(i):
         if j < len(text) and tidied[k] == text[j]:
@@ -58,7 +60,7 @@ def source_index(text: str, tidied: str, i: int) -> int:
 @lru_cache(maxsize=4096)
 def _tidy(text: str) -> tuple[str, str]:
     out = text
-    while True:
+    while _may_end_in_tail(out):
         before = out
         out = _COUNTRY.sub("", out)
         out = _POSTCODE.sub("", out)
@@ -67,8 +69,23 @@ def _tidy(text: str) -> tuple[str, str]:
     if not out.strip():  # a line that is only a country or a number stays as written
         out = text
     cut = text[len(out) :]
-    out = _COMMA.sub(r"\1 ", out)
-    out = _GLUED_TYPE.sub(r"\1 ", out)
-    out = _CAMEL.sub(" ", out)
-    out = _DIGIT_WORD.sub(" ", out)
-    return out, cut
+    # the rules below never match across whitespace: tokens are tidied one by one, and memoised
+    return " ".join(_tidy_token(t) for t in out.split(" ")), cut
+
+
+def _may_end_in_tail(text: str) -> bool:
+    """Whether `_COUNTRY` or `_POSTCODE` can match: the line, less trailing separators, ends with a digit,
+    "nam" or "vn" (a cheap test that spares the two end-anchored searches on most lines)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in ".,;"):
+        end -= 1
+    last = text[max(0, end - 3) : end].lower()
+    return last[-1:].isdecimal() or last.endswith(("vn", "nam"))
+
+
+@lru_cache(maxsize=65536)
+def _tidy_token(token: str) -> str:
+    token = _COMMA.sub(r"\1 ", token)
+    token = _GLUED_TYPE.sub(r"\1 ", token)
+    token = _CAMEL.sub(" ", token)
+    return _DIGIT_WORD.sub(" ", token)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal, cast, get_args
 
@@ -143,9 +143,15 @@ def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
     """Longest table row of `kind` starting at ``tokens[i]`` (None also for an index out of range)."""
     if i < 0 or i >= len(tokens):
         return None
-    index, _, max_n = _tables()
-    for n in range(min(max_n, len(tokens) - i), 0, -1):
-        window = tokens[i : i + n]
+    return _lookup_window(tuple(tokens[i : i + _tables()[2]]), kind)
+
+
+@lru_cache(maxsize=65536)
+def _lookup_window(tokens: tuple[str, ...], kind: str) -> tuple[_Row, int] | None:
+    """`_lookup` on the tokens a row can span from the start (memoised: lines share their words)."""
+    index = _tables()[0]
+    for n in range(len(tokens), 0, -1):
+        window = list(tokens[:n])
         key = tuple(_key(t) for t in window)
         for row in index.get(key, ()):
             if row.kind == kind and _agrees(window, row.ref):
@@ -153,6 +159,7 @@ def _lookup(tokens: list[str], i: int, kind: str) -> tuple[_Row, int] | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def is_abbreviation(token: str) -> bool:
     """Whether one written token is a listed abbreviation (Tt, Kp, Tdp, Hcm, Q, Đ...), marks ignored.
 
@@ -169,12 +176,20 @@ def unit_type_of(tokens: list[str], i: int) -> TypeMatch | None:
     ``unit_type_of("Vạn Thắng H Ba Vì".split(), 2) -> TypeMatch("Huyện", 1, ("district",), True)``.
     Single letters (t, h, p, q, x, f) are ambiguous with initials; the caller weighs them by context.
     """
-    hit = _lookup(tokens, i, "type")
+    if i < 0 or i >= len(tokens):
+        return None
+    return _type_at(tuple(tokens[i : i + _tables()[2]]))
+
+
+@lru_cache(maxsize=65536)
+def _type_at(tokens: tuple[str, ...]) -> TypeMatch | None:
+    """`unit_type_of` at the start of the tokens a row can span (memoised: lines share their words)."""
+    hit = _lookup_window(tokens, "type")
     if hit is None:
         return None
     row, n = hit
     levels = _tables()[1]
-    written = " ".join(t.lower().strip(_PUNCT_EDGES) for t in tokens[i : i + n])
+    written = " ".join(t.lower().strip(_PUNCT_EDGES) for t in tokens[:n])
     canon = row.canonical.lower()
     full = fold(written) == fold(canon)
     bare = full and fold(written) == written and written != canon

@@ -52,14 +52,18 @@ def _copy_case(form: str, written: str) -> str:
     return "".join(f.upper() if w.isupper() else f for f, w in zip(form, written, strict=False))
 
 
+_KNOWN_MEMO = 65536
+
+
 class Vocabulary:
     """Folded word / phrase -> spelled forms with weights; answers which spelling (if any) to restore."""
 
-    __slots__ = ("_forms", "_best")
+    __slots__ = ("_forms", "_best", "_known")
 
     def __init__(self) -> None:
         self._forms: dict[tuple[str, ...], dict[str, float]] = {}
         self._best: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+        self._known: dict[str, bool] = {}  # memo of `knows`: every line asks about the same few thousand words
 
     # -- building -------------------------------------------------------------------------------------------
     def add(self, phrase: str, weight: float = 1.0, words_too: bool = True) -> None:
@@ -72,6 +76,7 @@ class Vocabulary:
         if not words or not all(w.isalpha() for w in words):
             return
         self._best.clear()
+        self._known.clear()
         if 1 < len(words) <= MAX_PHRASE:
             self._count(tuple(words), weight)
         if words_too or len(words) == 1:
@@ -104,8 +109,13 @@ class Vocabulary:
 
     def knows(self, word: str) -> bool:
         """Whether `word` (any case or tone style) is a known spelling: a plausible Vietnamese syllable here."""
-        lower = to_new_style(word.lower())
-        return lower in self._forms.get((fold(lower),), ())
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) >= _KNOWN_MEMO:
+                self._known.clear()  # bounded: a batch of millions of lines brings endless one-off words
+            lower = to_new_style(word.lower())
+            known = self._known[word] = lower in self._forms.get((fold(lower),), ())
+        return known
 
     def best(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The dominant spelling (as words) of a folded key, or None if unknown or ambiguous."""

@@ -135,6 +135,7 @@ def has_vowel(s: str) -> bool:
     return _VOWEL.search(fold(s)) is not None
 
 
+@lru_cache(maxsize=65536)  # pure; words and names recur on every line
 def squeeze(s: str) -> str:
     """:func:`fold` without spaces or punctuation (``"Bà Rịa - Vũng Tàu" -> "bariavungtau"``).
 
@@ -408,6 +409,21 @@ def normalize(s: str) -> str:
 def _normalize_once(s: str) -> str:
     s = _repair_mojibake(s)
     s = s.translate(_LOOKALIKES)
+    tokens = s.split()
+    if not any(unicodedata.combining(t[0]) for t in tokens):
+        # No mark stranded after a space: every repair below stays inside one token, so tokens are repaired
+        # one by one, and memoised (lines share their words).
+        return " ".join(" ".join(_normalize_token(t) for t in tokens).split())
+    return _normalize_text(s)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_token(s: str) -> str:
+    """`_normalize_text` of one whitespace-free token."""
+    return _normalize_text(s)
+
+
+def _normalize_text(s: str) -> str:
     d = unicodedata.normalize("NFD", s)
     if d != s or any(unicodedata.combining(c) for c in d):
         d = _MARK_AFTER_SPACE.sub(r"\1\3\2", d)
