@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from vaddr import gazetteer, validation
-from vaddr.corrector import calibration, matcher, order, render, rescore, tidy
+from vaddr.corrector import calibration, keywords, matcher, order, render, rescore, tidy
 from vaddr.corrector.explained import explained
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
@@ -314,12 +314,19 @@ def correct(
         tone_used = tone
     log_probs = getattr(data, "log_probs", None)
     charset = getattr(data, "charset", None)
+    read_as_text = line.text  # before any keyword repair
     if lexicon and log_probs is not None and charset and line.text == hyp.text:
         windows = rescore.frame_windows(line.text, log_probs, charset)
         if windows is not None:
             best = rescore.redecode(line, best, log_probs, charset, windows, tone_used, parsed_as, params)
+            # misread keywords of the free text, rewritten in place only on image evidence (keywords.py); the
+            # calibration then reads the repaired line (its words, its letters), not the one as read
+            line, best = keywords.repair(line, best, log_probs, charset, windows)
+            if line.text != read_as_text:
+                scored[0] = (scored[0][0], line, *scored[0][2:])
     text, unit_texts = render.render(line, best, tone_used, case)
-    spans_valid = line.text == matcher.prepare(hyp.text).text  # a reordered line has no spans in the input
+    # a reordered line has no spans in the input (a keyword repair substitutes letters: it moves none)
+    spans_valid = read_as_text == matcher.prepare(hyp.text).text
     cut = tidy.tail(normalize(hyp.text)) if spans_valid else ""  # a trailing country / postcode, kept as written
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain

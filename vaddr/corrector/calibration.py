@@ -15,6 +15,8 @@ fitted weight of each signal feature is constrained to be >= 0, so worse posteri
   much of the top-k probability mass supports the chosen units after correction (agreement);
 * the corrector: edits per unit, the joint-score margin between the chosen reading and the best reading with
   other text or other units, words that are no known spelling, levels found, characters it changed;
+* how much less the frames of each written unit support the unit as output than as read (`_unit_ratio`): a
+  letter the gazetteer inserted against the image is invisible to the per-character support;
 * the line length, and how many labelled parts (`Address.parts`: house number, street, hamlet...) the free text
   holds: each is a stretch the gazetteer cannot check.
 
@@ -62,6 +64,7 @@ LINE_FEATURES = (
     "neg_unknown_words",
     "log_prob_per_char",
     "neg_parts",
+    "unit_min_log_ratio",
 )
 TEXT_FEATURES = (
     "text_margin",
@@ -316,6 +319,46 @@ def _source_text(line: Any, hyp: Hypothesis) -> str:
     return str(line.text) if line.text != prepare(hyp.text).text else hyp.text
 
 
+def _unit_ratio(address: Address, line: Any, parse: Any, log_probs: np.ndarray, charset: Sequence[str]) -> float:
+    """How much less the frames of each written unit support the unit as output than as read: the minimum over
+    units of log P(output | frames) - log P(read | frames) (CTC forward, `posteriors.window_scores`), 0 when
+    the unit is output as read, floor -20.
+
+    Why: a gazetteer spelling that the image contradicts is a confident error no character support sees: a
+    letter the corrector inserted ("Hoài Nhơn" for a clearly written "Hoà Nhơn") aligns with no frame. The
+    unit's frames are found by aligning the line to the best path (edit-distance opcodes, in C: no forced
+    alignment), from the frame after the previous read character to the next one.
+    """
+    read, spans = posteriors.greedy_spans(log_probs, charset)
+    if not spans:
+        return 0.0
+    source: list[int | None] = [None] * len(line.text)  # line position -> best-path character
+    for op in Levenshtein.opcodes(read, line.text):
+        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
+            for k in range(op.dest_end - op.dest_start):
+                source[op.dest_start + k] = op.src_start + k
+    index = _index(charset)
+    worst = 0.0
+    for m in parse.matches:
+        u = getattr(address, LEVELS[_depth(m.level) - 1])
+        if u is None or u.inferred or not u.text:
+            continue
+        a, b = line.pos[m.type_start], line.pos[m.end - 1] + 1
+        written = line.text[a:b]
+        inside = [j for j in source[a:b] if j is not None]
+        if written == u.text or not inside:
+            continue
+        t0 = spans[inside[0] - 1][1] + 1 if inside[0] > 0 else 0
+        t1 = spans[inside[-1] + 1][0] if inside[-1] + 1 < len(spans) else log_probs.shape[0]
+        enc_w, enc_o = posteriors.encode(written, index), posteriors.encode(u.text, index)
+        if not enc_w or not enc_o or t1 <= t0:
+            continue
+        sc = posteriors.window_scores(log_probs[t0:t1], [enc_w, enc_o])
+        if np.isfinite(sc[0]):
+            worst = min(worst, max(-20.0, float(sc[1] - sc[0])) if np.isfinite(sc[1]) else -20.0)
+    return worst
+
+
 def features(
     address: Address,
     data: Any,
@@ -417,6 +460,11 @@ def features(
     else:
         line.update(_TEXT_LINE_CONSTANTS)
     line.update(_part_signals(address))
+    line["unit_min_log_ratio"] = (
+        _unit_ratio(address, chosen_line, chosen_parse, log_probs, charset)
+        if log_probs is not None and charset
+        else 0.0
+    )
     units: dict[str, dict[str, float]] = {}
     lowest = max((_LEVEL_OF[lv] for lv in LEVELS if lv in spans and getattr(address, lv) is not None), default=0)
     for lv in LEVELS:
