@@ -21,6 +21,7 @@ def clear_caches() -> None:
     render.free_text.cache_clear()
     render.marks_written.cache_clear()
     matcher._type_spans.cache_clear()
+    matcher._marked_letters.cache_clear()
     text.squeeze.cache_clear()
     text._normalize_token.cache_clear()
     tidy._tidy.cache_clear()

@@ -137,8 +137,11 @@ class Parse:
 
 
 @lru_cache(maxsize=65536)
-def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -> tuple[tuple[int, int, int], ...]:
-    """All keys of a group that match a suffix of `tail`: (suffix length, key index, edits).
+def _search(
+    tail: str, group_id: tuple[str, ...], scheme: str, params: Params, only: tuple[int, ...] | None = None
+) -> tuple[tuple[int, int, int], ...]:
+    """All keys of a group that match a suffix of `tail`: (suffix length, key index, edits); with `only`, just
+    the suffixes of those lengths (the caller keeps only matches that start a written word).
 
     One C call (rapidfuzz cdist) compares every plausible suffix with every key. Cached on the tail text, so
     the top-k hypotheses of one line, which share most of their text, pay for each distinct tail once.
@@ -151,14 +154,19 @@ def _search(tail: str, group_id: tuple[str, ...], scheme: str, params: Params) -
     hi = min(len(tail), group.max_len + group.edits(params)[1])
     if hi < lo:
         return ()
-    lengths = np.arange(lo, hi + 1)
+    lengths = np.arange(lo, hi + 1) if only is None else np.array([n for n in only if lo <= n <= hi], dtype=int)
+    if not len(lengths):
+        return ()
     queries = [tail[-n:] for n in lengths]
     dist = process.cdist(
         queries, group.keys, scorer=Levenshtein.distance, score_cutoff=params.search_cutoff, dtype=np.int32
     )
     allowed, key_digits = group.arrays(params)
     # a span may absorb the edits allowed for the shorter of itself and the key: "thon" is not "Thọ Sơn"
-    allowed_q = _edit_table(params)[lo : hi + 1] if hi < _TABLE else np.array([max_edits(int(n)) for n in lengths])
+    if hi < _TABLE:
+        allowed_q = _edit_table(params)[lengths]
+    else:
+        allowed_q = np.array([max_edits(int(n)) for n in lengths])
     qi, ki = np.nonzero(dist <= np.minimum(allowed[None, :], allowed_q[:, None]))
     found: list[tuple[int, int, int]] = []
     query_digits: dict[int, str] = {}
@@ -208,9 +216,14 @@ def _written_marked(line: Prepared, start: int, end: int) -> str | None:
     slot = (start, end)
     cached = line.memo.get(slot)
     if cached is None:
-        span = to_new_style(line.text[line.pos[start] : line.pos[end - 1] + 1].lower())
-        cached = line.memo[slot] = "".join(ch for ch in span if ch.isalnum())
+        cached = line.memo[slot] = _marked_letters(line.text[line.pos[start] : line.pos[end - 1] + 1])
     return cached
+
+
+@lru_cache(maxsize=65536)
+def _marked_letters(span: str) -> str:
+    """A written span, lower case, new-style tones, letters and digits only (memoised: names recur)."""
+    return "".join(ch for ch in to_new_style(span.lower()) if ch.isalnum())
 
 
 def _written_form(line: Prepared, start: int, end: int, form: str) -> bool:
@@ -308,15 +321,27 @@ def _candidates(
     scheme: str,
     params: Params,
     exact: bool = False,
+    word_start: bool = False,
 ) -> list[LevelMatch]:
+    """Units of a group matched on the line just left of `end`, best first (`word_start`: only those that
+    start at a written word)."""
     if end <= 0:
         return []
     group = _group(match_index(scheme), group_id)
     if group is None or not group.keys:
         return []
     # only as much of the line as the longest key can cover: lines that end alike share the cached search
-    tail = line.squeezed[max(0, end - group.max_len - group.edits(params)[1]) : end]
-    found = _exact_search(tail, group) if exact else _search(tail, group_id, scheme, params)
+    first = max(0, end - group.max_len - group.edits(params)[1])
+    tail = line.squeezed[first:end]
+    if exact:
+        found = _exact_search(tail, group)
+    elif word_start:  # a search over every district of the country: only suffixes that start a word count
+        only = tuple(end - i for i in range(first, end) if line.bound[i])
+        found = _search(tail, group_id, scheme, params, only)
+    else:
+        found = _search(tail, group_id, scheme, params)
+    if word_start:
+        found = tuple(f for f in found if line.bound[end - f[0]])
     if not found:
         return []
     # cheap optimistic gains first, so that only the few hits that can make the beam are looked at closely
@@ -437,7 +462,7 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
             # district type word ("H. Lý Nyân", "Q6") and read with at most one edit
             d_cands = [
                 m
-                for m in _candidates(line, p_end, Level.DISTRICT, ("da",), scheme, params, exact)
+                for m in _candidates(line, p_end, Level.DISTRICT, ("da",), scheme, params, exact, word_start=True)
                 if line.bound[m.start]
                 and (
                     (
