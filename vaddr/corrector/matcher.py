@@ -533,21 +533,43 @@ def _province_entries(scheme: str, code: str) -> tuple[Entry, ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _spelled_type_keys() -> frozenset[str]:
+    """Squeezed spellings of the one-word unit types written out ("quan", "huyen", "phuong", "tinh")."""
+    return frozenset(key for key, _ in abbreviations.type_keys() if len(key) >= 3)
+
+
+def _stray_type_word(written: str) -> bool:
+    """A unit-type word written with other marks ("Quân" for Quận, "Huyên" for Huyện) on a line that carries
+    marks: not taken as a type word there (it may be a name syllable), but no ward name should swallow it."""
+    return (
+        " " not in written
+        and fold(written) != written.lower()
+        and squeeze(written) in _spelled_type_keys()
+        and abbreviations.unit_type_of([written], 0) is None
+    )
+
+
 def _junk_word_before(line: Prepared, end: int) -> int | None:
-    """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation.
+    """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation, or a
+    unit-type word misspelled in its marks.
 
     A short token with letters but no vowel ("Cg", "C2") is no syllable of a unit name; a name matched across
-    it would swallow it (2 edits) and drop it from the output. Numbers ("Quận 86") and listed abbreviations
-    ("P73", "Kp") are something else and stay out.
+    it would swallow it (2 edits) and drop it from the output. The same holds for "Quân" written for Quận
+    between a ward and its district: "Thành Công Quân Ba Đình" is ward Thành Công, not a ward "Đông Quang"
+    matched over "Công Quân". Numbers ("Quận 86") and listed abbreviations ("P73", "Kp") are something else and
+    stay out.
     """
     if end <= 1:
         return None
     a = line.pos[end - 1]
     while a > 0 and not line.text[a - 1].isspace():
         a -= 1
-    word = fold(line.text[a : line.pos[end - 1] + 1])
+    written = line.text[a : line.pos[end - 1] + 1]
+    word = fold(written)
     letters = "".join(ch for ch in word if ch.isalpha())
-    if not 1 < len(word) <= 3 or not letters or has_vowel(letters) or abbreviations.is_abbreviation(letters):
+    unlisted = 1 < len(word) <= 3 and letters and not has_vowel(letters) and not abbreviations.is_abbreviation(letters)
+    if not unlisted and not _stray_type_word(written):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None
