@@ -236,3 +236,19 @@ def test_a_trailing_country_or_postcode_does_not_lower_the_confidence() -> None:
     for tail in (", Việt Nam", " 700000", ", VN"):
         a = correct("Phường Bến Nghé, Quận 1, TP.HCM" + tail)
         assert a.text.endswith(tail.strip(", ")) and a.confidence == plain
+
+
+def test_char_rounding_matches_numpy_round() -> None:
+    """`_probs` rounds in plain Python exactly as numpy's `round(a, 4)` after clipping (the per-character
+    confidences were always rounded that way; a different rounding would move published values)."""
+    import random
+
+    import numpy as np
+
+    from vaddr.corrector.calibration import _probs
+
+    rng = random.Random(3)
+    xs = [rng.random() for _ in range(20000)] + [k / 20000 for k in range(20001)] + [float("nan"), 1.5, -0.2]
+    a = np.asarray(xs)
+    expected = [float(v) for v in np.round(np.where(np.isfinite(a), np.clip(a, 0.0, 1.0), 0.0), 4)]
+    assert _probs(xs) == expected

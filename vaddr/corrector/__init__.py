@@ -17,6 +17,7 @@ def clear_caches() -> None:
     text.normalize.cache_clear()
     text._restyle.cache_clear()
     matcher._search.cache_clear()
+    matcher._exact_search.cache_clear()
     render.style.cache_clear()
     render.free_text.cache_clear()
     render.marks_written.cache_clear()

@@ -534,6 +534,21 @@ def features(
     }
 
 
+_TEXT_CHAR_CACHE: dict[int, tuple[Model, tuple[float, float]]] = {}
+
+
+def _text_char_probs(char_model: Model) -> tuple[float, float]:
+    """The character model's probability for a character of plain text changed / kept by the corrector
+    (computed once per model: a model holds an array, so it is no dictionary key; its identity is)."""
+    cached = _TEXT_CHAR_CACHE.get(id(char_model))
+    if cached is None or cached[0] is not char_model:
+        two = np.zeros((2, len(CHAR_FEATURES)))
+        two[1, _UNCHANGED] = 1.0
+        changed_p, unchanged_p = char_model.probs(two[:, [CHAR_FEATURES.index(k) for k in char_model.features]])
+        cached = _TEXT_CHAR_CACHE[id(char_model)] = (char_model, (changed_p, unchanged_p))
+    return cached[1]
+
+
 def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, Any]:
     """Probabilities from one line's features: line, units, remainder and characters."""
     m = m or models()
@@ -547,10 +562,8 @@ def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, A
     rows = np.asarray(f["chars"], dtype=float).reshape(-1, len(CHAR_FEATURES))
     if f["image"]:
         chars = char_model.probs(rows[:, columns])
-    else:  # no image support: every row is (0, 0, unchanged), so there are only two probabilities to compute
-        two = np.zeros((2, len(CHAR_FEATURES)))
-        two[1, _UNCHANGED] = 1.0
-        changed_p, unchanged_p = char_model.probs(two[:, columns])
+    else:  # no image support: every row is (0, 0, unchanged), so there are only two probabilities
+        changed_p, unchanged_p = _text_char_probs(char_model)
         chars = [unchanged_p if u else changed_p for u in rows[:, _UNCHANGED].tolist()]
     for lv, (a, b) in f["spans"].items():
         chars[a:b] = [units[lv]] * (b - a)
@@ -565,12 +578,18 @@ def _prob(p: float) -> float:
 
 
 def _probs(ps: Sequence[float]) -> list[float]:
-    """`_prob` of each value, in one numpy pass over the distinct values (a line of plain text has a handful)."""
-    distinct = list(dict.fromkeys(ps))
-    a = np.asarray(distinct, dtype=float)
-    a = np.where(np.isfinite(a), np.clip(a, 0.0, 1.0), 0.0)
-    rounded = dict(zip(distinct, np.round(a, 4).tolist(), strict=True))
-    return [rounded[p] for p in ps]
+    """Each value clipped to [0, 1] (non-finite: 0) and rounded to 4 decimals as numpy's `round` does
+    (scale, round half to even, unscale: the per-character values have always been rounded that way), once
+    per distinct value: a line has a handful."""
+    rounded: dict[float, float] = {}
+    out = []
+    for p in ps:
+        r = rounded.get(p)
+        if r is None:
+            q = min(1.0, max(0.0, p)) if math.isfinite(p) else 0.0
+            r = rounded[p] = round(q * 10000.0) / 10000.0
+        out.append(r)
+    return out
 
 
 def calibrate(

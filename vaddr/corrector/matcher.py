@@ -303,8 +303,13 @@ def _type_bonus(unit_type: str | None, entry: Entry, params: Params) -> float | 
     return None
 
 
-def _exact_search(tail: str, group: Group) -> tuple[tuple[int, int, int], ...]:
-    """Keys that are exactly a suffix of `tail`: a dictionary probe per length instead of a fuzzy search."""
+@lru_cache(maxsize=65536)
+def _exact_search(tail: str, group_id: tuple[str, ...], scheme: str) -> tuple[tuple[int, int, int], ...]:
+    """Keys that are exactly a suffix of `tail`: a dictionary probe per length instead of a fuzzy search
+    (memoised like `_search`: lines that end alike share it)."""
+    group = _group(match_index(scheme), group_id)
+    if group is None:
+        return ()
     found = []
     for n in range(group.min_len, min(len(tail), group.max_len) + 1):
         idx = group.index_of(tail[-n:])
@@ -334,7 +339,7 @@ def _candidates(
     first = max(0, end - group.max_len - group.edits(params)[1])
     tail = line.squeezed[first:end]
     if exact:
-        found = _exact_search(tail, group)
+        found = _exact_search(tail, group_id, scheme)
     elif word_start:  # a search over every district of the country: only suffixes that start a word count
         only = tuple(end - i for i in range(first, end) if line.bound[i])
         found = _search(tail, group_id, scheme, params, only)
