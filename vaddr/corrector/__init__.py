@@ -28,6 +28,7 @@ def clear_caches() -> None:
     tidy._tidy.cache_clear()
     tidy._tidy_token.cache_clear()
     render.shouting.cache_clear()
+    render._word_stats.cache_clear()
     abbreviations._lookup_window.cache_clear()
     abbreviations._type_at.cache_clear()
     abbreviations.is_abbreviation.cache_clear()

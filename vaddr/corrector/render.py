@@ -76,8 +76,26 @@ def shouting(text: str) -> bool:
 
     Only words with a vowel count: every Vietnamese syllable has one, initials mostly have none, so "Q1 HCM"
     or "Q3 TPHCM" is a line of abbreviations kept as written, while "THON 1 EA KTUR" is shouted."""
-    letters = [ch for word in text.split() if has_vowel(word) for ch in word if ch.isalpha()]
-    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    n_letters = n_upper = 0
+    for word in text.split():
+        _, _, letters, upper = _word_stats(word)
+        n_letters += letters
+        n_upper += upper
+    return n_letters >= 4 and n_upper >= 0.8 * n_letters
+
+
+@lru_cache(maxsize=65536)
+def _word_stats(word: str) -> tuple[bool, bool, int, int]:
+    """Per word (memoised: lines share their words): has a letter, carries a mark, and, for a word with a
+    vowel, its letters and its capitals (what `marks_written` and `shouting` count)."""
+    alpha = [ch for ch in word if ch.isalpha()]
+    vowel = has_vowel(word)
+    return (
+        bool(alpha),
+        fold(word) != word.lower(),
+        len(alpha) if vowel else 0,
+        sum(ch.isupper() for ch in alpha) if vowel else 0,
+    )
 
 
 def _initials(token: str) -> bool:
@@ -112,11 +130,15 @@ def marks_written(text: str) -> bool:
     In such a line a bare word is bare on purpose ("Đông Dinh", "Trà Long"), so free text is left alone;
     restoration is for lines that lost their marks.
     """
-    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    words = marked = 0
+    for w in text.split():
+        alpha, has_marks, _, _ = _word_stats(w)
+        if alpha:
+            words += 1
+            marked += has_marks
     if not words:
         return False
-    marked = sum(fold(w) != w.lower() for w in words)
-    return marked >= MARKED_SHARE * len(words)
+    return marked >= MARKED_SHARE * words
 
 
 @lru_cache(maxsize=65536)
