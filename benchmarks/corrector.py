@@ -19,6 +19,7 @@ levels are counted and left out of the p/d/w accuracy (the coverage report lists
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -96,6 +97,15 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
     outs: list[str] = []
     times: list[float] = []
     units: list[tuple] = []
+    pauses: list[float] = []  # cyclic garbage collections during the timed calls
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            on_gc.t0 = time.perf_counter()  # type: ignore[attr-defined]
+        else:
+            pauses.append(time.perf_counter() - on_gc.t0)  # type: ignore[attr-defined]
+
+    gc.callbacks.append(on_gc)
     for x in inputs:
         t = time.perf_counter()
         a = correct(x)
@@ -108,6 +118,7 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
                 a.ward.code if a.ward else None,
             )
         )
+    gc.callbacks.remove(on_gc)
     n_chars = sum(len(y) for y in labels)
     cer_before = sum(Levenshtein.distance(x, y) for x, y in zip(inputs, labels, strict=True)) / n_chars
     cer_after = sum(Levenshtein.distance(o, y) for o, y in zip(outs, labels, strict=True)) / n_chars
@@ -127,6 +138,10 @@ def run_mode(name: str, labels: list[str], inputs: list[str], gold: list, peer) 
     print(
         f"vaddr.correct       province {acc[0]:6.1%}  district {acc[1]:6.1%}  ward {acc[2]:6.1%}"
         f"   {rate:7.0f} addr/s   p50 {p50:.2f} ms   p99 {p99:.2f} ms"
+    )
+    print(
+        f"vaddr.correct       max {times_ms[-1]:.1f} ms; garbage collection {sum(pauses) * 1000:.0f} ms in"
+        f" {len(pauses)} pauses (longest {max(pauses, default=0) * 1000:.1f} ms)"
     )
     if peer is None:
         print("vietnamadminunits   not installed (pip install vietnamadminunits==1.0.4) - peer skipped")
