@@ -2,10 +2,10 @@
 
 Sampled with a fixed seed from every era the gazetteer holds: the legacy units of 2025-06-30, the legacy units
 known only from the 2022 snapshot, and the 2-level units since 2025-07-01; each line is tried as written and
-with every diacritic stripped and lower-cased. The province must always come back; the whole chain (ward,
-district, province) must come back for the 2025-06-30 state. The whole chain of the 2022 snapshot
-comes back too since the history-aware matching; for 2025 it is a known gap (ward names shared with old
-districts), run as non-strict xfail so that fixing it shows up as XPASS.
+with every diacritic stripped and lower-cased. The province must always come back, and so must the whole chain
+(ward, district, province) of every era: the 2022 snapshot since the history-aware matching, and the 2025
+structure since a ward type word opening the line rules out a former district of the same name ("Xã Cẩm Thủy
+Tỉnh Thanh Hóa" is the 2025 commune, not Huyện Cẩm Thủy).
 """
 
 from __future__ import annotations
@@ -67,13 +67,7 @@ def test_province_comes_back(era: str) -> None:
 
 @pytest.mark.parametrize(
     "era",
-    [
-        "legacy 2025-06-30",
-        "legacy 2022 snapshot",
-        pytest.param(
-            "2025", marks=pytest.mark.xfail(reason="issue 12: ward names shared with old districts", strict=False)
-        ),
-    ],
+    ["legacy 2025-06-30", "legacy 2022 snapshot", "2025"],
 )
 def test_whole_chain_comes_back(era: str) -> None:
     misses = [

@@ -19,6 +19,7 @@ from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.parts import split_parts
 from vaddr.corrector.spans import to_input
 from vaddr.corrector.words import unknown_words
+from vaddr.rules import abbreviations
 from vaddr.rules.text import normalize, squeeze, tone_style
 from vaddr.types import Address, Alternative, Hypothesis, Level, Scheme, UnitMatch
 
@@ -86,8 +87,17 @@ def _readings(
     legacy reading winning ties since most forms predate the reform.
     """
     legacy = matcher.parse(line, "legacy", limit=limit, params=params)
+    dangling = _district_typed_as_ward(line, legacy[0])
+    if dangling:
+        legacy = sorted(
+            (
+                matcher.Parse(p.score - params.dangling_type, p.matches) if _district_typed_as_ward(line, p) else p
+                for p in legacy
+            ),
+            key=lambda p: -p.score,
+        )
     readings = [("legacy", legacy, 0.0)]
-    if scheme == "2025" or not _settled_legacy(legacy[0]):
+    if scheme == "2025" or dangling or not _settled_legacy(legacy[0]):
         readings.append(("2025", matcher.parse(line, "2025", limit=limit, params=params), params.tie_2025))
     return readings
 
@@ -114,6 +124,31 @@ def _settled_legacy(parse: matcher.Parse) -> bool:
         or any(m.level is Level.DISTRICT and m.edits == 0 for m in parse.matches)
         and len(parse.matches) >= 2
     )
+
+
+def _district_typed_as_ward(line: matcher.Prepared, parse: matcher.Parse) -> bool:
+    """The legacy reading's district was matched with no type word while a ward's type word opens the line or
+    the part just before it: "Xã Cẩm Thủy, Tỉnh Thanh Hóa" names the commune Cẩm Thủy of the 2025 structure,
+    not the former district of that name, so the 2025 reading must be tried too. Only a type word that opens a
+    part counts: inside a part, "Xa" or "Xã" is more often the end of a misread "Thị xã" ("Thdị Xa Từ Sơn")."""
+    return any(
+        m.level is Level.DISTRICT
+        and m.type_word is None
+        and any(_ward_only_type(t) and _opens_part(line, i) for i, t in matcher.type_words_before(line, m.start))
+        for m in parse.matches
+    )
+
+
+def _opens_part(line: matcher.Prepared, i: int) -> bool:
+    """Whether squeezed position `i` starts the line or follows a written separator (",", ";")."""
+    before = line.text[: line.pos[i]].rstrip()
+    return not before or before[-1] in ",;"
+
+
+def _ward_only_type(unit_type: str | None) -> bool:
+    """A type word that labels wards and never districts ("Xã", "Phường", "Thị trấn")."""
+    levels = abbreviations.type_levels(unit_type) if unit_type else ()
+    return Level.WARD in levels and Level.DISTRICT not in levels
 
 
 def _exact_province(line: matcher.Prepared, parse: matcher.Parse) -> bool:

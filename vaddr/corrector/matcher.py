@@ -251,6 +251,12 @@ def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Par
     return 0.0
 
 
+def type_words_before(line: Prepared, start: int) -> list[tuple[int, str | None]]:
+    """Type words written just before squeezed position `start`: (type word start, canonical type); the first
+    entry is (start, None), "no type word"."""
+    return _type_words(line, start)
+
+
 def _type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     """Type words written just before squeezed position `start`: (type word start, canonical type)."""
     cached = line.memo.get(start)

@@ -135,6 +135,9 @@ class Params:
     weights: Weights = field(default_factory=fitted_weights)
     #: added to a 2025-structure reading: most forms predate the reform, so the legacy reading wins ties (joint)
     tie_2025: float = -0.5
+    #: cost of a legacy reading that leaves a ward's type word right before a district matched without its own
+    #: ("Xã Cẩm Thủy Tỉnh Thanh Hóa" is the 2025 commune Cẩm Thủy, not the former district) (gain)
+    dangling_type: float = 1.0
     #: how often the output is re-read until it reads back as itself (rounds)
     fixpoint_rounds: int = 3
 
