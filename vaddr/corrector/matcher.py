@@ -288,6 +288,8 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]
             continue
         if len(key) < 3 and not line.bound[start]:
             continue  # a short "p"/"tx" glued to letters is more likely part of a word ("T Xã" is not "Tx" + "ã")
+        if len(key) < 3 and _inside_dotted(line.text, line.pos[i]):
+            continue  # "K.t.t" (khu tập thể) is one abbreviation: its "t.t" is no Thị trấn
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
         if fold(written) != written.lower():  # marks written: "Phương", "Quan", "Tĩnh" are names, not types
             found = abbreviations.unit_type_of(written.split(), 0)
@@ -295,6 +297,12 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]
                 continue
         out.append((i, unit_type))
     return out
+
+
+def _inside_dotted(text: str, at: int) -> bool:
+    """Whether text position `at` follows a single letter and a dot inside one token ("K.t.t" at the first
+    "t"): there a short type spelling is a letter of a dotted abbreviation, not a type word."""
+    return at >= 2 and text[at - 1] == "." and text[at - 2].isalpha() and (at == 2 or not text[at - 3].isalnum())
 
 
 def _type_bonus(unit_type: str | None, entry: Entry, params: Params) -> float | None:
