@@ -254,11 +254,12 @@ def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Par
 def type_words_before(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     """Type words written just before squeezed position `start`: (type word start, canonical type); the first
     entry is (start, None), "no type word"."""
-    return _type_words(line, start)
+    return [(i, unit_type) for i, unit_type, _ in _type_words(line, start)]
 
 
-def _type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
-    """Type words written just before squeezed position `start`: (type word start, canonical type)."""
+def _type_words(line: Prepared, start: int) -> list[tuple[int, str | None, int]]:
+    """Type words written just before squeezed position `start`: (type word start, canonical type, marks the
+    written word has wrong: 0 but for a spelled-out type word with a slip in its marks, see `_mark_slips`)."""
     cached = line.memo.get(start)
     if cached is None:
         cached = line.memo[start] = _find_type_words(line, start)
@@ -275,8 +276,27 @@ def _type_keys_by_length() -> tuple[tuple[int, dict[str, str]], ...]:
     return tuple(sorted(by_length.items(), key=lambda kv: -kv[0]))
 
 
-def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]:
-    out: list[tuple[int, str | None]] = [(start, None)]
+@lru_cache(maxsize=4096)
+def _mark_slips(written: str, unit_type: str) -> int:
+    """Marks a written type word has wrong against the spelled-out type ("Quân" for Quận: 1), or 0 where it is
+    not that type spelled out with other marks (an abbreviation, another spelling, a table variant).
+
+    Why: a writer who spells the type word out but slips on a mark ("Quân", "Huyên", "Tĩnh", "Thành Phô") still
+    wrote the type word. Not read as one, it is left for a neighbouring name to swallow: "Thành Phô Biên Hòa"
+    gave ward Thạnh Phú, "Huyện Long Phú Tĩnh Sóc Trăng" ward Long Phú. Read as one, it earns no type bonus
+    and pays `mark_cost` per slip, so it never wins for the unit it stands before (a hamlet "Tân Phương" before
+    a ward stays a hamlet) and a name that really holds the syllable ("Phương Mai", "Hà Tĩnh") still wins on
+    its letters; it wins only where it frees the level above from swallowing it. Two-letter types stay out:
+    "Xá" is a village syllable (Yên Xá, Đô Xá), not a slip for Xã.
+    """
+    key = squeeze(written)
+    if len(key) < 3 or key != squeeze(unit_type) or abbreviations.unit_type_of(written.split(), 0) is not None:
+        return 0
+    return Levenshtein.distance(_marked_letters(written), _marked_letters(unit_type))
+
+
+def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None, int]]:
+    out: list[tuple[int, str | None, int]] = [(start, None, 0)]
     s = line.squeezed
     for length, keys in _type_keys_by_length():  # longest first, as `abbreviations.type_keys` orders them
         i = start - length
@@ -291,11 +311,14 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None]]
         if len(key) < 3 and _inside_dotted(line.text, line.pos[i]):
             continue  # "K.t.t" (khu tập thể) is one abbreviation: its "t.t" is no Thị trấn
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
-        if fold(written) != written.lower():  # marks written: "Phương", "Quan", "Tĩnh" are names, not types
+        slips = 0
+        if fold(written) != written.lower():  # marks written: "Phương", "Quan", "Tĩnh" may be names, not types
             found = abbreviations.unit_type_of(written.split(), 0)
             if found is None or found.type != unit_type or found.n_tokens != len(written.split()):
-                continue
-        out.append((i, unit_type))
+                slips = _mark_slips(written, unit_type)
+                if not slips:
+                    continue
+        out.append((i, unit_type, slips))
     return out
 
 
@@ -391,10 +414,12 @@ def _candidates(
             base = len(key) - params.edit_cost * edits - off - stale - inside
             if written is not None:  # marks were written: they count, beyond the letters
                 base -= params.mark_cost * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
-            for type_start, unit_type in _type_words(line, start):
+            for type_start, unit_type, slips in _type_words(line, start):
                 bonus = _type_bonus(unit_type, entry, params)
                 if bonus is None:
                     continue
+                if slips:  # a type word with slipped marks earns no bonus, it only keeps names off it
+                    bonus = -params.mark_cost * slips
                 gain = base + bonus
                 if gain < params.min_gain:
                     continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from vaddr.corrector import parts
 from vaddr.rules import abbreviations
 
 _SEPARATORS = re.compile(r"\s*[,;|]\s*")
@@ -33,13 +34,46 @@ def _pieces_by_type_word(text: str) -> list[str]:
     return [" ".join(p) for p in pieces]
 
 
+def _free_text_start(piece: str) -> int | None:
+    """Index of the word where free text starts inside the last piece of a province-first line, or None.
+
+    Why: written province first without commas ("TP. Hà Nội Q. Đống Đa P. Văn Miếu Thôn 3", "TP.HCM Q.1
+    P.6 54d Cộng Hoà"), the house number, street or hamlet follows the ward inside its piece; reversed as one
+    piece, the ward would have to be read at the end of that free text, where a street or hamlet name that
+    looks like a ward wins ("Lê Lợi" read as ward Tế Lợi). Free text starts at a word that opens an address
+    part (Thôn, Ấp, Tổ, Số, Đường: data/part_words.tsv) or at a house number, after at least the type word and
+    one word of the name; a number just after a type word spelled apart is the ward's own ("Phường 6").
+    """
+    words = piece.split()
+    glued = abbreviations.split_glued(words[0]) is not None if words else False
+    for j in range(1 if glued else 2, len(words)):
+        if words[j][0].isdigit():
+            before = abbreviations.unit_type_of(words, j - 1)
+            if before is None or before.n_tokens != 1:
+                return j
+        elif parts.opening(words, j):
+            return j
+    return None
+
+
 def reorderings(text: str) -> list[str]:
-    """The line with its parts in reverse order, when it has several parts; [] otherwise."""
+    """The line with its parts in reverse order, when it has several parts; [] otherwise.
+
+    A line cut at its type words whose last piece holds free text after the ward (see `_free_text_start`)
+    also gets that free text put first, then the rest reversed; both orders compete.
+    """
     pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
     if len(pieces) < 2:
         pieces = [p for p in _DASHES.split(text) if p.strip()]
-    if len(pieces) < 2:
+    by_type_word = len(pieces) < 2
+    if by_type_word:
         pieces = _pieces_by_type_word(text)
     if len(pieces) < 2:
         return []
-    return [", ".join(reversed(pieces))]
+    out = [", ".join(reversed(pieces))]
+    cut = _free_text_start(pieces[-1]) if by_type_word else None
+    if cut is not None:
+        words = pieces[-1].split()
+        split = [*pieces[:-1], " ".join(words[:cut]), " ".join(words[cut:])]
+        out.insert(0, ", ".join(reversed(split)))
+    return out

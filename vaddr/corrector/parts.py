@@ -60,6 +60,11 @@ def _opening(tokens: list[str], i: int) -> _Word | None:
     return None
 
 
+def opening(tokens: list[str], i: int) -> bool:
+    """Whether a word that opens an address part (Thôn, Số, Đường, Khu phố...) starts at token i."""
+    return _opening(tokens, i) is not None
+
+
 _TAKES_NUMBER = {"house_number", "alley", "hamlet", "apartment", "floor", "street", "building"}
 
 
