@@ -252,3 +252,22 @@ def test_char_rounding_matches_numpy_round() -> None:
     a = np.asarray(xs)
     expected = [float(v) for v in np.round(np.where(np.isfinite(a), np.clip(a, 0.0, 1.0), 0.0), 4)]
     assert _probs(xs) == expected
+
+
+def test_a_ward_picked_among_homonyms_is_not_confident() -> None:
+    """With no district written, "Phường 6" of Hồ Chí Minh is one of many wards of that name: the pick is a
+    guess, so neither the ward nor the district inferred from it may be confident; written with its district
+    it is."""
+    from vaddr import correct
+
+    alone = correct("Phường 6, TP HCM")
+    assert alone.ward is not None and alone.district is not None and alone.district.inferred
+    assert alone.ward.confidence is not None and alone.ward.confidence < 0.2
+    assert alone.district.confidence is not None and alone.district.confidence < 0.2
+    with_district = correct("Phường 6, Quận 3, TP HCM")
+    assert with_district.ward is not None and with_district.ward.confidence is not None
+    assert with_district.ward.confidence > 0.9
+    # the 2025 text names the ward the guessed one maps to: the line is no surer than that ward
+    converted = correct("Phường 6, TP HCM", scheme="2025")
+    assert converted.ward is not None and converted.ward.confidence is not None
+    assert converted.confidence <= converted.ward.confidence + 1e-9

@@ -359,6 +359,24 @@ def _unit_ratio(address: Address, line: Any, parse: Any, log_probs: np.ndarray, 
     return worst
 
 
+def _ward_homonyms(parse: Any, scheme: str) -> int:
+    """How many units of the province bear the matched ward's name, when no district is matched to tell them
+    apart ("Phường 6, TP HCM": one of 13 wards): the pick among them is a guess, whatever the other signals say,
+    so the ward's confidence (and that of the district inferred from it) is divided by this count."""
+    matched = {_depth(m.level): m for m in parse.matches}
+    ward, province = matched.get(3), matched.get(1)
+    if ward is None or province is None or 2 in matched:
+        return 1
+    from vaddr.corrector.index import match_index
+    from vaddr.rules.text import squeeze
+
+    group = match_index(scheme).wards_of_province.get(province.entry.unit.code)
+    idx = None if group is None else group.index_of(squeeze(ward.entry.display))
+    if group is None or idx is None:
+        return 1
+    return max(1, len({e.unit.code.split("~")[0] for e in group.entries[idx]}))
+
+
 def features(
     address: Address,
     data: Any,
@@ -531,6 +549,7 @@ def features(
         "chars": chars,
         "spans": spans,
         "blanks": [i for i, ch in enumerate(text) if ch == " "],
+        "homonyms": _ward_homonyms(chosen_parse, scored[0][4]),
     }
 
 
@@ -565,6 +584,11 @@ def predict(f: dict[str, Any], m: dict[str, Model] | None = None) -> dict[str, A
     else:  # no image support: every row is (0, 0, unchanged), so there are only two probabilities
         changed_p, unchanged_p = _text_char_probs(char_model)
         chars = [unchanged_p if u else changed_p for u in rows[:, _UNCHANGED].tolist()]
+    homonyms = f.get("homonyms", 1)
+    if homonyms > 1:  # the ward is one of several of that name in the province, its district unwritten
+        for lv in ("ward", "district"):
+            if lv in units and (lv == "ward" or not f["units"][lv]["written"]):
+                units[lv] /= homonyms
     for lv, (a, b) in f["spans"].items():
         chars[a:b] = [units[lv]] * (b - a)
     for i in f.get("blanks", ()):
@@ -621,8 +645,12 @@ def carry(source: Address, converted: Address) -> Address:
     An old ward split into n new wards is mapped to one of them offline: the line and its ward get 1/n of the
     legacy confidence (as `vaddr.corrector.convert.to_2025` does), the province keeps its own."""
     share = 1.0 / (len(converted.alternatives) + 1) if converted.ward is not None else 1.0
+    line = source.confidence
+    if converted.ward is not None and source.ward is not None and source.ward.confidence is not None:
+        # the 2025 text names the ward the legacy ward maps to: it is right only if that ward's code is
+        line = min(line, source.ward.confidence)
     updates: dict[str, Any] = {
-        "confidence": source.confidence * share,
+        "confidence": line * share,
         "remainder_confidence": source.remainder_confidence,
     }
     src_unit = source.ward or source.district or source.province
