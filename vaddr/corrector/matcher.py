@@ -641,7 +641,11 @@ def _extend_wards(
         wards += [
             (w, penalty)
             for w in _candidates(line, end, Level.WARD, ("wp", prov.entry.unit.code), scheme, params, exact)
-            if dist is None or not w.entry.unit.name.isdigit()  # every district has a "Phường 7"
+            # a ward of another district than the one written must be written exactly: a slip in the district
+            # and a misspelt ward at once is far less likely than free text that resembles some ward's name
+            # ("Thành Phố Rạch Giá" is no ward Thạnh Phước, "Lạc Long Quân" no Đông Quang); and every district
+            # has a "Phường 7"
+            if dist is None or (not w.entry.unit.name.isdigit() and w.edits == 0)
         ]
     junk = _junk_word_before(line, end) if upper and not exact else None
     if junk is not None:  # "Quan Hoa Cg Hn": the ward ends before an abbreviation the levels above do not explain

@@ -110,7 +110,8 @@ class Params:
     confident: float = 6.0
 
     # --- special cases -----------------------------------------------------------------------------------------
-    #: cost of a ward found in the province but not under the written district (moved units, slips) (gain)
+    #: cost of a ward found in the province but not under the written district (moved units, slips); such a ward
+    #: must be written without an edit (gain)
     other_district: float = 1.5
     #: cost of a ward read across an unexplained abbreviation before the district / province ("Cg") (gain)
     skip_word: float = 1.0
