@@ -645,7 +645,8 @@ def _extend_wards(
             # and a misspelt ward at once is far less likely than free text that resembles some ward's name
             # ("Thành Phố Rạch Giá" is no ward Thạnh Phước, "Lạc Long Quân" no Đông Quang); and every district
             # has a "Phường 7"
-            if dist is None or (not w.entry.unit.name.isdigit() and w.edits == 0)
+            if dist is None
+            or (not w.entry.unit.name.isdigit() and (w.edits == 0 or w.entry.unit.parent == dist.entry.unit.code))
         ]
     junk = _junk_word_before(line, end) if upper and not exact else None
     if junk is not None:  # "Quan Hoa Cg Hn": the ward ends before an abbreviation the levels above do not explain
