@@ -83,3 +83,29 @@ def test_jobs_zero_means_all_cores_and_bad_chunk_size() -> None:
     assert resolve_jobs(0) >= 1 and resolve_jobs(3) == 3
     with pytest.raises(ValueError):
         list(map_ordered(square, [1], chunk_size=0))
+
+
+def test_a_pool_that_breaks_between_submissions_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker can die between two submissions: the next `submit` then raises at once (the pool is broken)
+    instead of handing back a failed future. Every item must still come back, in order."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import vaddr.parallel as parallel
+
+    calls = {"n": 0}
+
+    class BreaksOnce(ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise BrokenProcessPool("simulated: a worker died")
+            return super().submit(*args, **kwargs)
+
+    def new(self: parallel._Pool) -> ProcessPoolExecutor:
+        return BreaksOnce(max_workers=self.jobs, mp_context=parallel._context())
+
+    monkeypatch.setattr(parallel._Pool, "_new", new)
+    out = list(map_ordered(square, range(60), jobs=2, chunk_size=5))
+    assert out == [i * i for i in range(60)]
+    assert calls["n"] > 3

@@ -198,13 +198,17 @@ def _map_pool(
                     break
                 chunk = _Chunk(next_start, items)
                 next_start += len(items)
-                submit(chunk)
+                try:
+                    submit(chunk)
+                except BrokenProcessPool:
+                    chunk.future = None  # a worker died since the last check: re-run with the lost ones below
                 pending.append(chunk)
             if not pending:
                 return
             head = pending[0]
-            assert head.future is not None
             try:
+                if head.future is None:
+                    raise BrokenProcessPool("the pool broke before this chunk could be sent")
                 results = head.future.result()
             except BrokenProcessPool:
                 # Some worker died; every chunk still pending may have been lost with it. Re-run each alone in
