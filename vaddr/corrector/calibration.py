@@ -645,12 +645,9 @@ def carry(source: Address, converted: Address) -> Address:
     An old ward split into n new wards is mapped to one of them offline: the line and its ward get 1/n of the
     legacy confidence (as `vaddr.corrector.convert.to_2025` does), the province keeps its own."""
     share = 1.0 / (len(converted.alternatives) + 1) if converted.ward is not None else 1.0
-    line = source.confidence
-    if converted.ward is not None and source.ward is not None and source.ward.confidence is not None:
-        # the 2025 text names the ward the legacy ward maps to: it is right only if that ward's code is
-        line = min(line, source.ward.confidence)
     updates: dict[str, Any] = {
-        "confidence": line * share,
+        # the line's share (and its cap by the ward it names) is `convert.to_2025`'s, from the calibrated source
+        "confidence": converted.confidence,
         "remainder_confidence": source.remainder_confidence,
     }
     src_unit = source.ward or source.district or source.province
@@ -661,7 +658,7 @@ def carry(source: Address, converted: Address) -> Address:
         origin = getattr(source, lv) if lv == "province" else src_unit
         conf = origin.confidence if origin is not None else None
         if conf is not None and lv == "ward":
-            conf *= share
+            conf = _prob(conf * share)
         updates[lv] = u.model_copy(update={"confidence": conf})
     chars = [1.0] * len(converted.text)
     n = len(source.remainder)

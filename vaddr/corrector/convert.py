@@ -44,7 +44,10 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
     # share is unknown): the chosen target and each alternative get confidence / n. A district (no ward
     # chosen) spreads the same way over the new wards of its wards.
     targets = len(conv.alternatives) + (1 if conv.ward is not None else 0)
-    share = address.confidence / max(1, targets)
+    sure = address.confidence
+    if conv.ward is not None and address.ward is not None and address.ward.confidence is not None:
+        sure = min(sure, address.ward.confidence)  # the text names the ward the legacy ward maps to
+    share = sure / max(1, targets)
     alternatives = [
         Alternative(
             text=" ".join(p for p in (address.remainder, ward_text(alt), province_text) if p), score=round(share, 4)
