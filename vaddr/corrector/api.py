@@ -172,11 +172,33 @@ def _lines(
     readings = _readings(line, scheme, 2, params)
     out = [(line, readings, 0.0)]
     if _needs_reorder(line, readings[0][1]):
-        for other in order.reorderings(line.text):
+        others = order.reorderings(line.text)
+        head = _district_first_head(line, readings[0][1][0])
+        if head is not None:
+            others += order.district_first(line.text[:head], line.text[head:])
+        for other in others:
             again = matcher.prepare(other)
             if matcher.ends_with_exact_province(again, "legacy", params):  # else no reading of it would count
                 out.append((again, _readings(again, scheme, 2, params), params.reorder_cost))
     return out
+
+
+def _district_first_head(line: matcher.Prepared, parse: matcher.Parse) -> int | None:
+    """Where the province starts (an index into `line.text`) when the best reading found the province written
+    exactly at the end but no district while the line opens with a district's type word ("Q.3 P.7 TP.HCM",
+    "Huyện Ba Vì Xã Tản Lĩnh Hà Nội"): the district may have been written before the ward (`order.district_first`)."""
+    if any(m.level is Level.DISTRICT for m in parse.matches):
+        return None
+    prov = next((m for m in parse.matches if m.level is Level.PROVINCE and m.edits == 0), None)
+    if prov is None or not line.bound[prov.start]:
+        return None
+    words = line.text.split()
+    opening = abbreviations.unit_type_of(words, 0) if words else None
+    glued = abbreviations.split_glued(words[0]) if words else None
+    typed = opening or (glued[0] if glued else None)
+    if typed is None or Level.DISTRICT not in typed.levels:
+        return None
+    return line.pos[prov.type_start]
 
 
 def _province_code(parse: matcher.Parse) -> str | None:

@@ -77,3 +77,18 @@ def reorderings(text: str) -> list[str]:
         split = [*pieces[:-1], " ".join(words[:cut]), " ".join(words[cut:])]
         out.insert(0, ", ".join(reversed(split)))
     return out
+
+
+def district_first(head: str, province: str) -> list[str]:
+    """`head` + `province` with the parts of `head` reversed and the province kept last: a line written
+    district, ward, province ("Q.3 P.7 TP.HCM", "Huyện Ba Vì, Xã Tản Lĩnh, Hà Nội") put in the usual order
+    ("P.7, Q.3, TP.HCM"); [] when `head` has fewer than two parts. The caller offers it only for a line that
+    opens with a district's type word and whose reading found no district."""
+    pieces = [p for p in _SEPARATORS.split(head) if p.strip()]
+    if len(pieces) < 2:
+        pieces = [p for p in _DASHES.split(head) if p.strip()]
+    if len(pieces) < 2:
+        pieces = _pieces_by_type_word(head)
+    if len(pieces) < 2:
+        return []
+    return [", ".join([*(p.strip() for p in reversed(pieces)), province.strip()])]
