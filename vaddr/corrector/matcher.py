@@ -491,7 +491,7 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found}, params)
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
-    if not found or found[0].gain < params.confident:
+    if not found or found[0].gain < params.confident or (scheme == "legacy" and _city_typed(found[0])):
         provinces.append(None)
     for prov in provinces:
         p_score = prov.gain if prov else -params.skip_province
@@ -524,6 +524,17 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
             _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, params, exact)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
+
+
+def _city_typed(prov: LevelMatch) -> bool:
+    """A province read with a district's type word that is not its own ("Thành phố Sóc Trăng", "TP Cà Mau"):
+    the words may name the city that shares the province's name, the province left unwritten, so the reading
+    without a province (the district found on its own) must be tried too."""
+    return (
+        prov.type_word is not None
+        and prov.type_word != prov.entry.unit.type
+        and Level.DISTRICT in abbreviations.type_levels(prov.type_word)
+    )
 
 
 def _implied_provinces(line: Prepared, scheme: str, known: set[tuple[str, int]], params: Params) -> list[LevelMatch]:
