@@ -44,8 +44,11 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from vaddr.corrector import posteriors
+from vaddr.corrector.index import match_index
+from vaddr.corrector.matcher import prepare
+from vaddr.corrector.tidy import tail
 from vaddr.corrector.words import unknown_words
-from vaddr.rules.text import fold
+from vaddr.rules.text import fold, normalize, squeeze
 from vaddr.types import Address, Hypothesis
 
 LEVELS = ("province", "district", "ward")
@@ -101,7 +104,7 @@ REMAINDER_FEATURES = (
     "empty",
 )
 CHAR_FEATURES = ("log_support", "has_support", "unchanged")
-_LEVEL_OF = {"province": 1, "district": 2, "ward": 3}
+_DEPTH = {"province": 1, "district": 2, "ward": 3}
 _LOG_SUPPORT, _HAS_SUPPORT, _UNCHANGED = (CHAR_FEATURES.index(k) for k in ("log_support", "has_support", "unchanged"))
 _NO_AGREEMENT: dict[Any, float] = {"all": 1.0, 1: 1.0, 2: 1.0, 3: 1.0, "output": 0.0}
 #: The image signals of a line read as plain text: no posteriors, so nothing to doubt or to vouch for.
@@ -193,6 +196,17 @@ def _cap(x: float) -> float:
     return max(0.0, min(CAP, x))
 
 
+def _aligned(read: str, text: str) -> list[int | None]:
+    """Per character of `text`: the index of the best-path character it aligns with (an edit-distance
+    alignment in C; None for a character with no counterpart, e.g. one the corrector inserted)."""
+    source: list[int | None] = [None] * len(text)
+    for op in Levenshtein.opcodes(read, text):
+        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
+            for k in range(op.dest_end - op.dest_start):
+                source[op.dest_start + k] = op.src_start + k
+    return source
+
+
 def char_support(text: str, log_probs: np.ndarray | None, charset: Sequence[str] | None) -> list[float | None]:
     """Per character of `text`: the image's posterior for that very character at the frames of the best-path
     character it aligns with (None when it aligns with none: a character the corrector inserted).
@@ -204,11 +218,7 @@ def char_support(text: str, log_probs: np.ndarray | None, charset: Sequence[str]
         return [None] * len(text)
     read, spans = posteriors.greedy_spans(log_probs, charset)
     index = _index(charset)
-    source: list[int | None] = [None] * len(text)  # output position -> best-path character
-    for op in Levenshtein.opcodes(read, text):
-        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
-            for k in range(op.dest_end - op.dest_start):
-                source[op.dest_start + k] = op.src_start + k
+    source = _aligned(read, text)  # output position -> best-path character
     out: list[float | None] = [None] * len(text)
     where, starts, ends, classes = [], [], [], []
     for i, (ch, j) in enumerate(zip(text, source, strict=True)):
@@ -262,9 +272,6 @@ def _codes_by_level(parse: Any) -> dict[int, str]:
     return {_depth(m.level): m.entry.unit.code for m in parse.matches}
 
 
-_DEPTH = {"province": 1, "district": 2, "ward": 3}
-
-
 @lru_cache(maxsize=64)
 def _depth(level: Any) -> int:
     """1 province, 2 district, 3 ward, from a matcher level given as a number or as a level name / enum
@@ -304,9 +311,6 @@ def _part_signals(address: Address) -> dict[str, float]:
 
 def _kept_tail(text: str) -> str:
     """The end of the line that `correct()` keeps as written (", Việt Nam 700000"; see `tidy.tail`)."""
-    from vaddr.corrector.tidy import tail
-    from vaddr.rules.text import normalize
-
     return tail(normalize(text))
 
 
@@ -314,8 +318,6 @@ def _source_text(line: Any, hyp: Hypothesis) -> str:
     """The text the corrector worked on: the reading as written, or the line put in the usual order when it was
     written province first (`order.py`). A reordering moves whole pieces: it changes no letter, so the
     features that count changed letters compare the output with the reordered line."""
-    from vaddr.corrector.matcher import prepare
-
     return str(line.text) if line.text != prepare(hyp.text).text else hyp.text
 
 
@@ -332,11 +334,7 @@ def _unit_ratio(address: Address, line: Any, parse: Any, log_probs: np.ndarray, 
     read, spans = posteriors.greedy_spans(log_probs, charset)
     if not spans:
         return 0.0
-    source: list[int | None] = [None] * len(line.text)  # line position -> best-path character
-    for op in Levenshtein.opcodes(read, line.text):
-        if op.tag in ("equal", "replace") and op.src_end - op.src_start == op.dest_end - op.dest_start:
-            for k in range(op.dest_end - op.dest_start):
-                source[op.dest_start + k] = op.src_start + k
+    source = _aligned(read, line.text)  # line position -> best-path character
     index = _index(charset)
     worst = 0.0
     for m in parse.matches:
@@ -367,9 +365,6 @@ def _ward_homonyms(parse: Any, scheme: str) -> int:
     ward, province = matched.get(3), matched.get(1)
     if ward is None or province is None or 2 in matched:
         return 1
-    from vaddr.corrector.index import match_index
-    from vaddr.rules.text import squeeze
-
     group = match_index(scheme).wards_of_province.get(province.entry.unit.code)
     idx = None if group is None else group.index_of(squeeze(ward.entry.display))
     if group is None or idx is None:
@@ -398,7 +393,7 @@ def features(
         logs: list[float | None] = [None if v is None else _clip_log(v) for v in support]  # once per character
     chosen_score, chosen_line, chosen_parse, chosen_hyp, _ = scored[0]
     source = _source_text(chosen_line, chosen_hyp)
-    pred = {_LEVEL_OF[lv]: u.code for lv in LEVELS if (u := getattr(address, lv)) is not None}
+    pred = {_DEPTH[lv]: u.code for lv in LEVELS if (u := getattr(address, lv)) is not None}
     # margins: the chosen reading against the best reading with other text, and with other units
     text_margin = code_margin = CAP
     level_margin = {1: CAP, 2: CAP, 3: CAP}
@@ -478,18 +473,14 @@ def features(
     else:
         line.update(_TEXT_LINE_CONSTANTS)
     line.update(_part_signals(address))
-    line["unit_min_log_ratio"] = (
-        _unit_ratio(address, chosen_line, chosen_parse, log_probs, charset)
-        if log_probs is not None and charset
-        else 0.0
-    )
+    line["unit_min_log_ratio"] = _unit_ratio(address, chosen_line, chosen_parse, log_probs, charset) if image else 0.0
     units: dict[str, dict[str, float]] = {}
-    lowest = max((_LEVEL_OF[lv] for lv in LEVELS if lv in spans and getattr(address, lv) is not None), default=0)
+    lowest = max((_DEPTH[lv] for lv in LEVELS if lv in spans and getattr(address, lv) is not None), default=0)
     for lv in LEVELS:
         u = getattr(address, lv)
         if u is None:
             continue
-        k = _LEVEL_OF[lv]
+        k = _DEPTH[lv]
         src = k if k in edits else lowest  # an inferred unit stands on the unit it was inferred from
         e, length = edits.get(src, (0, 1))
         if image:

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
-from importlib import resources
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from vaddr.corrector import posteriors
+from vaddr.corrector import parts, posteriors
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared, prepare
 from vaddr.rules import abbreviations
 from vaddr.rules.text import fold
@@ -42,20 +41,10 @@ MARGIN = 4.5  # nats: how much less than the reading the keyword may be supporte
 
 
 @cache
-def _part_rows() -> tuple[tuple[str, str, str], ...]:
-    """(label, canonical spelling, abbreviations) of each row of data/part_words.tsv."""
-    text = resources.files("vaddr.corrector").joinpath("data/part_words.tsv").read_text(encoding="utf-8")
-    rows = [
-        (line.split("\t") + ["", ""])[:3] for line in text.splitlines() if line.strip() and not line.startswith("#")
-    ]
-    return tuple((a, b, c) for a, b, c in rows)
-
-
-@cache
 def part_keywords() -> tuple[str, ...]:
     """The one-word openers of a free-text part (Thôn, Ấp, Tổ, Khu, Đường, Số...), from data/part_words.tsv."""
     out: list[str] = []
-    for _, word, _ in _part_rows():
+    for _, word, _ in parts.rows():
         if " " not in word.strip() and word.strip() not in out:
             out.append(word.strip())
     return tuple(out)
@@ -72,7 +61,7 @@ def _known_openers() -> frozenset[str]:
     """Folded spellings that already are a keyword, an abbreviation of one or a unit type ("Tk", "Kp", "Số"):
     such a word was written as a keyword, so it is never traded for another ("Số 9" is not "Tổ 9")."""
     out = {fold(t).lower() for t in abbreviations.UNIT_TYPES if " " not in t}
-    for _, word, variants in _part_rows():
+    for _, word, variants in parts.rows():
         out.update(fold(v.strip()).lower() for v in [word, *variants.split(",")] if v.strip() and " " not in v.strip())
     return frozenset(out)
 

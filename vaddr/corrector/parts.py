@@ -32,14 +32,22 @@ class _Word:
 
 
 @cache
+def rows() -> tuple[tuple[str, str, str], ...]:
+    """(label, canonical spelling, comma-separated abbreviations) of each row of data/part_words.tsv."""
+    text = resources.files(__package__).joinpath("data/part_words.tsv").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, canonical, variants = (line.split("\t") + ["", ""])[:3]
+            out.append((label, canonical, variants))
+    return tuple(out)
+
+
+@cache
 def _table() -> dict[tuple[str, ...], list[_Word]]:
     """Folded token tuple -> the opening words it may be."""
-    text = resources.files(__package__).joinpath("data/part_words.tsv").read_text(encoding="utf-8")
     out: dict[tuple[str, ...], list[_Word]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, canonical, variants = (line.split("\t") + ["", ""])[:3]
+    for label, canonical, variants in rows():
         spellings = [canonical, *(v for v in variants.split(",") if v.strip())]
         for spelling in spellings:
             key = tuple(fold(t) for t in spelling.lower().split())
