@@ -473,7 +473,11 @@ def features(
     else:
         line.update(_TEXT_LINE_CONSTANTS)
     line.update(_part_signals(address))
-    line["unit_min_log_ratio"] = _unit_ratio(address, chosen_line, chosen_parse, log_probs, charset) if image else 0.0
+    line["unit_min_log_ratio"] = (  # the same test as `image`, spelled out so that the types narrow
+        _unit_ratio(address, chosen_line, chosen_parse, log_probs, charset)
+        if log_probs is not None and charset
+        else 0.0
+    )
     units: dict[str, dict[str, float]] = {}
     lowest = max((_DEPTH[lv] for lv in LEVELS if lv in spans and getattr(address, lv) is not None), default=0)
     for lv in LEVELS:
