@@ -204,6 +204,68 @@ def noisy_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, s
     return out
 
 
+# type words as the dev set writes them (abbreviated, dotted, glued, lower case, "F" for "P")
+TYPE_FORMS = {
+    "Phường": ["Phường", "P.", "P", "F", "F.", "P. ", "phường"],
+    "Xã": ["Xã", "X.", "X", "x", "Xã", "X. ", "xã"],
+    "Thị trấn": ["Thị Trấn", "TT", "TT.", "TTr.", "Thị trấn", "T.T "],
+    "Quận": ["Quận", "Q.", "Q", "Q. "],
+    "Huyện": ["Huyện", "H.", "H", "huyện", "H. "],
+    "Thị xã": ["Thị xã", "TX", "T.X.", "T.Xã.", "TX."],
+    "Thành phố": ["Thành phố", "TP", "T.P", "T.Phố", "Tp", "TP."],
+    "Tỉnh": ["Tỉnh", "T.", "T", "tỉnh", "T. "],
+}
+NOISE_CHARS = "abcdeghiklmnopqrstuvxyABCDEGHKLMNPQRSTVXYZJWF0123456789"
+
+
+def _scramble(word: str, rng: random.Random) -> str:
+    """One keyboard slip inside a word: a stray letter or digit inserted, a letter replaced, dropped or
+    doubled, or the word's marks lost (the slips of the dev set: "Thà6nh", "LaZc", "Thah", "Thhanh", "Hiêp")."""
+    if len(word) < 2:
+        return word
+    i = rng.randrange(1, len(word))
+    op = rng.random()
+    if op < 0.3:
+        return word[:i] + rng.choice(NOISE_CHARS) + word[i:]
+    if op < 0.5:
+        return word[:i] + rng.choice(NOISE_CHARS) + word[i + 1 :]
+    if op < 0.65:
+        return word[:i] + word[i + 1 :]
+    if op < 0.8:
+        return word[:i] + word[i] + word[i:]
+    return strip_marks(word)
+
+
+def scrambled_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:
+    """Addresses written the dev set's way, from gazetteer chains: type words in any of their written forms,
+    glued or not, a level left out, separators doubled, and up to two keyboard slips anywhere in the line."""
+    out = []
+    for w, d, p in _current_chains(rng, n):
+        gold = [w.name, d.name, p.name]
+        parts = []
+        for k, u in enumerate((w, d, p)):
+            typ = "Tỉnh" if k == 2 and u.type != "Thành phố Trung ương" else u.type
+            typ = "Thành phố" if typ == "Thành phố Trung ương" else typ
+            form = rng.choice(TYPE_FORMS[typ]) if rng.random() < 0.7 or u.name.isdigit() else ""
+            glue = "" if form.endswith((".", " ")) or not form else rng.choice(["", " ", " "])
+            parts.append(f"{form}{glue}{u.name}")
+        drop = rng.random()
+        if drop < 0.15:
+            parts[2], gold[2] = "", ""
+        elif drop < 0.25:
+            parts[0], gold[0] = "", ""
+        if rng.random() < 0.25:
+            parts.insert(0, rng.choice(["Thôn 3", "Ấp Bình Hòa", "Tổ 5", "Khu 2", "Xóm Đông", "Số 12"]))
+        text = rng.choice([",", ", ", ",, ", "  ", " "]).join(x for x in parts if x)
+        words = text.split(" ")
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            j = rng.randrange(len(words))
+            words[j] = _scramble(words[j], rng)
+        text = " ".join(words)
+        out.append((text, (gold[2], gold[1], gold[0]), "scrambled"))
+    return out
+
+
 def ours(text: str) -> tuple[str, str, str]:
     a = correct(text)
     return tuple("" if (u := getattr(a, lv)) is None or u.inferred else u.name for lv in LEVELS)  # type: ignore[return-value]
@@ -232,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     cases = dev_cases() + history_cases(rng, args.per_kind) + shaped_cases(rng, args.per_kind)
     cases += noisy_cases(rng, 2 * args.per_kind)
+    cases += scrambled_cases(rng, 5 * args.per_kind)
     cases += [(t, g, "initials") for t, g in INITIAL_CASES]
     try:
         from vietnamadminunits import parse_address

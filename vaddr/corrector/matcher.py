@@ -319,7 +319,54 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None, 
                 if not slips:
                     continue
         out.append((i, unit_type, slips))
+    for length, variants in _slipped_type_keys():
+        i = start - length
+        if i < 0 or not line.bound[i] or any(t == i for t, _, _ in out):
+            continue
+        unit_type = variants.get(s[i:start])
+        if unit_type is None:
+            continue
+        written = line.text[line.pos[i] : line.pos[start - 1] + 1]
+        if Levenshtein.distance(_marked_letters(written), _marked_letters(unit_type)) == 1:
+            out.append((i, unit_type, 1))
     return out
+
+
+def slipped_type(written: str) -> str | None:
+    """The type a written word is one slip away from ("tỉnd" -> "Tỉnh"; see `_slipped_type_keys`), else None."""
+    key = squeeze(written)
+    return next((variants.get(key) for n, variants in _slipped_type_keys() if n == len(key)), None)
+
+
+_SQUEEZED_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789" + NOISE
+
+
+@lru_cache(maxsize=1)
+def _slipped_type_keys() -> tuple[tuple[int, dict[str, str]], ...]:
+    """Squeezed strings one keyboard slip (a letter or digit inserted, replaced or dropped) away from a
+    spelled-out type word, grouped by length: "tỉndNam Định", "HNuyện", "Thà6nh phố", "Tỉn".
+
+    Why: such a word is the writer's type word, and not read as one it stands between two units, so the unit
+    before it cannot end there ("X. Việt Hùng, HuyệnTrực Ninh, tỉndNam Định" lost its district and ward). It
+    counts only where the written word has every letter and mark of the type but the one slip (checked by the
+    caller on the marked letters), so names one letter from a type word stay names: "Ninh", "Quang", "Tuyên",
+    "Phong" are two marked edits from "Tỉnh", "Quận", "Huyện", "Phường". Like a type word with slipped marks
+    (`_mark_slips`), it earns no bonus and pays `mark_cost`: it only keeps names off it.
+    """
+    exact = {key for key, _ in abbreviations.type_keys()}
+    spelled = [(squeeze(t), t) for t in abbreviations.UNIT_TYPES if len(squeeze(t)) >= 4]
+    by_length: dict[int, dict[str, str]] = {}
+    for key, unit_type in sorted(spelled, key=lambda kt: -len(kt[0])):
+        variants = {key[:i] + key[i + 1 :] for i in range(len(key))}
+        for i in range(len(key) + 1):
+            for ch in _SQUEEZED_ALPHABET:
+                variants.add(key[:i] + ch + key[i:])
+                if i < len(key):
+                    variants.add(key[:i] + ch + key[i + 1 :])
+        for v in variants - exact:
+            if len(v) >= 3:
+                by_length.setdefault(len(v), {}).setdefault(v, unit_type)
+    return tuple(sorted(by_length.items(), key=lambda kv: -kv[0]))
 
 
 def _inside_dotted(text: str, at: int) -> bool:
@@ -504,26 +551,32 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         else:
             # no province to anchor it: a district must then be clean evidence on its own, or be announced by a
             # district type word ("H. Lý Nyân", "Q6") and read with at most one edit
-            d_cands = [
+            lone = [
                 m
                 for m in _candidates(line, p_end, Level.DISTRICT, ("da",), scheme, params, exact, word_start=True)
                 if line.bound[m.start]
-                and (
-                    (
-                        m.gain >= params.lone_district_gain
-                        and (m.edits == 0 or m.gain >= params.lone_district_fuzzy_gain)
-                    )
-                    or (m.type_word == m.entry.unit.type and m.edits <= 1)
-                )
             ]
-        for dist in [*_dedupe(d_cands, params), None]:
+            d_cands = [m for m in lone if _lone_district(m, params)]
+            # a district one slip from its name, unanchored, counts only with a ward of its own written exactly
+            # before it ("Láng Lớn, Châu Đứcc"): that pair is evidence, the district alone is not
+            vouched = [m for m in lone if m.edits == 1 and m.gain >= params.lone_district_gain and m not in d_cands]
+        for dist in [*_dedupe(d_cands, params), None, *(_dedupe(vouched, params) if prov is None else ())]:
             if dist is None and prov is None:
                 continue
             d_score = p_score + (dist.gain if dist else -params.skip_district)
             d_end = dist.type_start if dist else p_end
-            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, params, exact)
+            weak = prov is None and dist is not None and not _lone_district(dist, params)
+            _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, params, exact, exact_ward=weak)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
+
+
+def _lone_district(m: LevelMatch, params: Params) -> bool:
+    """A district that stands with no province: clean evidence on its own, or announced by a district type
+    word ("H. Lý Nyân", "Q6") and read with at most one edit."""
+    return (m.gain >= params.lone_district_gain and (m.edits == 0 or m.gain >= params.lone_district_fuzzy_gain)) or (
+        m.type_word == m.entry.unit.type and m.edits <= 1
+    )
 
 
 def _city_typed(prov: LevelMatch) -> bool:
@@ -640,7 +693,10 @@ def _extend_wards(
     parses: list[Parse],
     params: Params,
     exact: bool = False,
+    exact_ward: bool = False,
 ) -> None:
+    """Add the parses that extend `prov`/`dist` with each ward candidate ending at `end`, and the one with no
+    ward (`exact_ward`: only wards written exactly from a word start, and no parse without one)."""
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
@@ -663,6 +719,10 @@ def _extend_wards(
     if junk is not None:  # "Quan Hoa Cg Hn": the ward ends before an abbreviation the levels above do not explain
         group = ("wd", dist.entry.unit.code) if dist is not None else ("wp", prov.entry.unit.code)  # type: ignore[union-attr]
         wards += [(w, params.skip_word) for w in _candidates(line, junk, Level.WARD, group, scheme, params, exact)]
+    if exact_ward:
+        wards = [(w, penalty) for w, penalty in wards if w.edits == 0 and line.bound[w.start]]
+        if not wards:
+            return
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
     seen: set[tuple[str, int]] = set()
     for ward, penalty in wards:
@@ -673,5 +733,5 @@ def _extend_wards(
         parses.append(Parse(score + ward.gain - penalty, (*upper, ward)))
         if len(seen) == params.beam:
             break
-    if not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):
+    if not exact_ward and not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):
         parses.append(Parse(score - params.skip_ward, upper))  # a province far from its name needs a unit below

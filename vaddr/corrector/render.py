@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from vaddr.corrector.matcher import LevelMatch, Parse, Prepared
+from vaddr.corrector.matcher import LevelMatch, Parse, Prepared, slipped_type
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import fold, has_vowel, title_case, to_new_style, to_old_style
@@ -172,7 +172,9 @@ def render(line: Prepared, best: Parse, tone: str, case: str) -> tuple[str, list
         type_a = name_a
         if m.type_start < m.start:
             type_a, type_b = _text_span(line, m.type_start, m.start)
-            type_out = style(abbreviations.repair_type_word(text[type_a:type_b]), tone, case, keep_caps)
+            written_type = text[type_a:type_b]
+            repaired = abbreviations.repair_type_word(written_type, slipped_type(written_type))
+            type_out = style(repaired, tone, case, keep_caps)
             piece = _append(type_out + text[type_b:name_a], piece)
         out = _append(_append(out, free_text(text[cursor:type_a], tone, case, fix, keep_caps)), piece)
         unit_texts.append(piece)

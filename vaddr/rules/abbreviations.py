@@ -280,11 +280,12 @@ def name_abbreviations(name: str) -> tuple[str, ...]:
     return _name_abbrs().get(squeeze(name), ())
 
 
-def repair_type_word(text: str) -> str:
+def repair_type_word(text: str, slipped: str | None = None) -> str:
     """Output form of a written type word: a spelled-out type gets its correct marks, abbreviations stay.
 
     ``"Thanh Pho" -> "Thành phố"``, ``"thi tran" -> "Thị trấn"``, ``"Tp" -> "Tp"``, ``"P." -> "P."``;
-    text that is not a type word is returned unchanged. (The caller applies tone style and casing.)
+    text that is not a type word is returned unchanged, or as `slipped`, the type the matcher read it as
+    ("tỉnd" -> "Tỉnh"). (The caller applies tone style and casing.)
     """
     tokens = text.split()
     if not tokens:
@@ -293,5 +294,5 @@ def repair_type_word(text: str) -> str:
     if m is None or m.n_tokens != len(tokens):
         key = squeeze(text)
         full = [t for t in UNIT_TYPES if squeeze(t) == key]
-        return full[0] if full else text
+        return full[0] if full else slipped or text
     return text if m.abbreviated else m.type
