@@ -21,11 +21,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from vaddr import gazetteer
+from vaddr.corrector import parts
 from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
-from vaddr.rules.text import fold, has_vowel, normalize, squeeze, to_new_style
+from vaddr.rules.text import fold, has_vowel, normalize, squeeze, to_new_style, to_old_style
 from vaddr.types import Level
 
 _TOKEN = re.compile(r"\S+")
@@ -63,8 +65,11 @@ def prepare(text: str) -> Prepared:
     prev_alnum = False
     prev_kind = ""
     for i, ch in enumerate(folded):
-        if ch.isdigit() and 0 < i < len(folded) - 1 and folded[i - 1].isalpha() and folded[i + 1].isalpha():
-            ch = NOISE  # a digit inside a word ("Nam Đị8nh", "Sơ6n"): a slip that costs an edit, no number
+        if ch.isdigit() and 0 < i and folded[i - 1].isalpha():
+            if i < len(folded) - 1 and folded[i + 1].isalpha():
+                ch = NOISE  # a digit inside a word ("Nam Đị8nh", "Sơ6n"): a slip that costs an edit, no number
+            elif _stray_digit(text, folded, i):
+                ch = NOISE
         if ch.isalnum() or ch == NOISE:
             kind = "d" if ch.isdigit() else "a"
             if prev_alnum and kind != prev_kind and chars:
@@ -82,6 +87,44 @@ def prepare(text: str) -> Prepared:
     return Prepared(
         text, squeezed, tuple(pos), tuple(bound), folded != text.lower(), _type_spans(text, squeezed, tuple(pos))
     )
+
+
+def _stray_digit(text: str, folded: str, i: int) -> bool:
+    """Whether the digit at `i`, glued to the end of a word, is a slip rather than a number ("Hưng Yê0",
+    "Yên Sơ2", "Đôn1 Thành"): one digit after a syllable (two letters or more, with a vowel) that is no word
+    taking a number. Type words, the free text's part words and listed abbreviations take numbers glued to
+    them ("Phường2", "Quan9", "Tổ5", "Khu3", "Kp4"), and so do single letters ("P5", "A1"). A word written
+    with other marks than such a word is a name: "Sơ2" is no "Số 2". Only a word written with marks counts:
+    without them ("qyang2" for "Quang 2", read with its space lost) the word may be a misread one that does take
+    a number."""
+    if i + 1 < len(folded) and folded[i + 1].isalnum():
+        return False  # two digits or more: a number
+    a = i
+    while a > 0 and folded[a - 1].isalpha():
+        a -= 1
+    word = folded[a:i]
+    if len(word) < 2 or not has_vowel(word) or abbreviations.is_abbreviation(word):
+        return False
+    written = text[a:i].lower()
+    return written != word and written not in _number_words()
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    """Words a number may be glued to, lower case as written with their marks: type words, the words that
+    open a part of the free text (data/part_words.tsv: "Tổ", "Khu", "Số", "Ngõ"...), each word of each
+    spelling, and the word before the number of a unit named with one ("Xuân Quang 2", "Hố Nai 3")."""
+    spellings = [*abbreviations.UNIT_TYPES, *(key for key, _ in abbreviations.type_keys())]
+    for _, canonical, variants in parts.rows():
+        spellings += [canonical, *variants.split(",")]
+    words = {w for spelling in spellings for w in spelling.lower().split()}
+    for gaz in (gazetteer.legacy(), gazetteer.current()):
+        for level in (1, 2, 3):
+            for unit in gaz.units(level):
+                named = unit.name.lower().split()
+                words.update(w for w, n in zip(named, named[1:], strict=False) if n.isdigit())
+    words |= {to_new_style(w) for w in words} | {to_old_style(w) for w in words}
+    return frozenset(w for w in words if w)
 
 
 @lru_cache(maxsize=1)
@@ -538,7 +581,11 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         found += _implied_provinces(line, scheme, {(m.entry.unit.code, m.start) for m in found}, params)
     # a line whose end is clearly a province is not also read as one that names none
     provinces: list[LevelMatch | None] = [*found]
-    if not found or found[0].gain < params.confident or (scheme == "legacy" and _city_typed(found[0])):
+    if (
+        not found
+        or found[0].gain < params.confident
+        or (scheme == "legacy" and (_city_typed(found[0]) or _district_typed(line, found[0])))
+    ):
         provinces.append(None)
     for prov in provinces:
         p_score = prov.gain if prov else -params.skip_province
@@ -587,6 +634,16 @@ def _city_typed(prov: LevelMatch) -> bool:
         prov.type_word is not None
         and prov.type_word != prov.entry.unit.type
         and Level.DISTRICT in abbreviations.type_levels(prov.type_word)
+    )
+
+
+def _district_typed(line: Prepared, prov: LevelMatch) -> bool:
+    """A province's name written after a type word that labels districts only ("huyện Vĩnh Thuận", "Thị xã
+    Quảng Trị"): the words name a district (one letter from Ninh Thuận, or sharing the province's name), the
+    province left unwritten, so the reading without a province must be tried too."""
+    return prov.type_word is None and any(
+        t is not None and Level.DISTRICT in (levels := abbreviations.type_levels(t)) and Level.PROVINCE not in levels
+        for _, t in type_words_before(line, prov.start)
     )
 
 
