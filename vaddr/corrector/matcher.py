@@ -563,12 +563,20 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5, params: Params
 
     Exact matching is tried first: when it finds a complete province/district/ward chain, the fuzzy search
     (which would rank that chain first anyway, exact matches gaining most) is skipped. That is the common case
-    for clean lines and for re-reading corrected output.
+    for clean lines and for re-reading corrected output. A chain whose unit starts inside a written word is
+    searched both ways: "X.RVọng Thê" holds Vọng Thê exactly after an "R" that nothing explains, and with one
+    edit from the word's start.
     """
     quick = _parse(line, scheme, limit, params, exact=True)
-    if quick and len(quick[0].matches) == 3 and all(m.edits == 0 for m in quick[0].matches):
+    if not (quick and len(quick[0].matches) == 3 and all(m.edits == 0 for m in quick[0].matches)):
+        return _parse(line, scheme, limit, params, exact=False)
+    if all(line.bound[m.type_start] for m in quick[0].matches):
         return quick
-    return _parse(line, scheme, limit, params, exact=False)
+    # both: the exact chain may cut a word that the caller then rejects, and its runners-up must stay
+    merged: dict[tuple[tuple[str, int, int], ...], Parse] = {}
+    for p in quick + _parse(line, scheme, limit, params, exact=False):
+        merged.setdefault(tuple((m.entry.unit.code, m.type_start, m.end) for m in p.matches), p)
+    return sorted(merged.values(), key=lambda p: -p.score)
 
 
 def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool) -> list[Parse]:

@@ -12,9 +12,12 @@ comma / semicolon-separated pieces when there are several, else pieces that star
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from vaddr import gazetteer
 from vaddr.corrector import parts
 from vaddr.rules import abbreviations
+from vaddr.rules.text import fold
 
 _SEPARATORS = re.compile(r"\s*[,;|]\s*")
 _DASHES = re.compile(r"\s+[-–]\s+")  # only where no comma splits the line: "Bà Rịa - Vũng Tàu" is one name
@@ -56,6 +59,33 @@ def _free_text_start(piece: str) -> int | None:
     return None
 
 
+@cache
+def _hyphenated() -> frozenset[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The unit names written with a dash ("Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm"), as the folded words
+    before and after it: a line cut at its dashes must not cut them."""
+    out = set()
+    for gaz in (gazetteer.legacy(), gazetteer.current()):
+        for level in (1, 2, 3):
+            for unit in gaz.units(level):
+                if "-" in unit.name:
+                    before, _, after = unit.name.partition("-")
+                    out.add((tuple(fold(before).split()), tuple(fold(after).split())))
+    return frozenset(out)
+
+
+def _by_dashes(text: str) -> list[str]:
+    """`text` cut at its dashes, except those inside a unit's name."""
+    pieces: list[str] = []
+    for piece in (p for p in _DASHES.split(text) if p.strip()):
+        if pieces:
+            left, right = fold(pieces[-1]).split(), fold(piece).split()
+            if any(left[-len(a) :] == list(a) and right[: len(b)] == list(b) for a, b in _hyphenated()):
+                pieces[-1] = f"{pieces[-1]} - {piece}"
+                continue
+        pieces.append(piece)
+    return pieces
+
+
 def reorderings(text: str) -> list[str]:
     """The line with its parts in reverse order, when it has several parts; [] otherwise.
 
@@ -64,7 +94,7 @@ def reorderings(text: str) -> list[str]:
     """
     pieces = [p for p in _SEPARATORS.split(text) if p.strip()]
     if len(pieces) < 2:
-        pieces = [p for p in _DASHES.split(text) if p.strip()]
+        pieces = _by_dashes(text)
     by_type_word = len(pieces) < 2
     if by_type_word:
         pieces = _pieces_by_type_word(text)
@@ -86,7 +116,7 @@ def district_first(head: str, province: str) -> list[str]:
     opens with a district's type word and whose reading found no district."""
     pieces = [p for p in _SEPARATORS.split(head) if p.strip()]
     if len(pieces) < 2:
-        pieces = [p for p in _DASHES.split(head) if p.strip()]
+        pieces = _by_dashes(head)
     if len(pieces) < 2:
         pieces = _pieces_by_type_word(head)
     if len(pieces) < 2:
