@@ -13,7 +13,7 @@ Every cost and limit comes from the `Params` passed in (params.py); memoised sea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -602,7 +602,14 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
             _extend_wards(line, scheme, prov, None, p_score - params.skip_district, p_end, parses, params, exact)
             continue
         if prov:
-            d_cands = _candidates(line, p_end, Level.DISTRICT, ("d", prov.entry.unit.code), scheme, params, exact)
+            group = ("d", prov.entry.unit.code)
+            d_cands = _candidates(line, p_end, Level.DISTRICT, group, scheme, params, exact)
+            junk = None if exact else _junk_word_before(line, p_end)
+            if junk is not None:  # "H.Mộ Đức TK. Quảng Ngãi": the district ends before a token nothing explains
+                skipped = _candidates(line, junk, Level.DISTRICT, group, scheme, params, exact)
+                d_cands = sorted(
+                    [*d_cands, *(replace(m, gain=m.gain - params.skip_word) for m in skipped)], key=lambda m: -m.gain
+                )
         else:
             # no province to anchor it: a district must then be clean evidence on its own, or be announced by a
             # district type word ("H. Lý Nyân", "Q6") and read with at most one edit
@@ -723,6 +730,38 @@ def _stray_type_word(written: str) -> bool:
     )
 
 
+def _slipped_abbreviation(written: str) -> bool:
+    """A token of two or three letters and digits that opens with a letter and is typed the way a slip is
+    ("TB.", "HA.", "Tc.", "T5", "H3": a capital after the first letter, a digit, or a closing dot) but is no
+    type word: a type abbreviation with a stray key ("TK. Quảng Ngãi", "HA.Ba Tơ"), which no unit name should
+    swallow."""
+    alnum = [ch for ch in written if ch.isalnum()]
+    if not 2 <= len(alnum) <= 3 or not alnum[0].isalpha():
+        return False
+    slip = any(ch.isupper() or ch.isdigit() for ch in alnum[1:]) or written.endswith(".")
+    letters = fold("".join(ch for ch in alnum if ch.isalpha()))
+    if letters in _numbered_keys() and any(ch.isdigit() for ch in alnum):
+        return False  # "P73", "Q3", "Kp4": a numbered ward, district or hamlet
+    return slip and abbreviations.unit_type_of([written], 0) is None
+
+
+@lru_cache(maxsize=1)
+def _numbered_keys() -> frozenset[str]:
+    """Squeezed spellings of the types that number their units (Phường 7, Quận 3: from the gazetteer) and of
+    the free text's part words (Kp4, Tổ 5)."""
+    numbered = {
+        unit.type
+        for gaz in (gazetteer.legacy(), gazetteer.current())
+        for level in (2, 3)
+        for unit in gaz.units(level)
+        if unit.name.isdigit()
+    }
+    keys = {key for key, unit_type in abbreviations.type_keys() if unit_type in numbered}
+    for _, canonical, variants in parts.rows():
+        keys.update(squeeze(spelling) for spelling in [canonical, *variants.split(",")] if squeeze(spelling))
+    return frozenset(keys)
+
+
 def _junk_word_before(line: Prepared, end: int) -> int | None:
     """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation, or a
     unit-type word misspelled in its marks.
@@ -742,7 +781,7 @@ def _junk_word_before(line: Prepared, end: int) -> int | None:
     word = fold(written)
     letters = "".join(ch for ch in word if ch.isalpha())
     unlisted = 1 < len(word) <= 3 and letters and not has_vowel(letters) and not abbreviations.is_abbreviation(letters)
-    if not unlisted and not _stray_type_word(written):
+    if not unlisted and not _stray_type_word(written) and not _slipped_abbreviation(written):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None
