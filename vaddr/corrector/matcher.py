@@ -508,7 +508,9 @@ def _candidates(
                 bonus = _type_bonus(unit_type, entry, params)
                 if bonus is None:
                     continue
-                if slips:  # a type word with slipped marks earns no bonus, it only keeps names off it
+                if slips and not entry.unit.name.isdigit():
+                    # a type word with slipped marks earns no bonus, it only keeps names off it; before a number
+                    # ("Phương 3", "Quân 5") it is the type word, as nothing else can be
                     bonus = -params.mark_cost * slips
                 gain = base + bonus
                 if gain < params.min_gain:
