@@ -606,7 +606,7 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         if prov:
             group = ("d", prov.entry.unit.code)
             d_cands = _candidates(line, p_end, Level.DISTRICT, group, scheme, params, exact)
-            junk = None if exact else _junk_word_before(line, p_end)
+            junk = None if exact else _junk_word_before(line, p_end, before_province=True)
             if junk is not None:  # "H.Mộ Đức TK. Quảng Ngãi": the district ends before a token nothing explains
                 skipped = _candidates(line, junk, Level.DISTRICT, group, scheme, params, exact)
                 d_cands = sorted(
@@ -764,7 +764,14 @@ def _numbered_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
-def _junk_word_before(line: Prepared, end: int) -> int | None:
+def _ward_type_word(token: str) -> bool:
+    """A whole token that is a ward's type word and nothing else ("TT.", "P", "Xã")."""
+    found = abbreviations.unit_type_of([token], 0)
+    levels = abbreviations.type_levels(found.type) if found is not None else ()
+    return Level.WARD in levels and Level.DISTRICT not in levels and Level.PROVINCE not in levels
+
+
+def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -> int | None:
     """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation, or a
     unit-type word misspelled in its marks.
 
@@ -772,18 +779,24 @@ def _junk_word_before(line: Prepared, end: int) -> int | None:
     it would swallow it (2 edits) and drop it from the output. The same holds for "Quân" written for Quận
     between a ward and its district: "Thành Công Quân Ba Đình" is ward Thành Công, not a ward "Đông Quang"
     matched over "Công Quân". Numbers ("Quận 86") and listed abbreviations ("P73", "Kp") are something else and
-    stay out.
+    stay out. Just before a province (`before_province`), a ward's type word ("TT.Quảng Ngãi") labels nothing
+    and is skipped too.
     """
     if end <= 1:
         return None
     a = line.pos[end - 1]
     while a > 0 and not line.text[a - 1].isspace():
         a -= 1
-    written = line.text[a : line.pos[end - 1] + 1]
+    b = line.pos[end - 1] + 1
+    written = line.text[a:b]
     word = fold(written)
     letters = "".join(ch for ch in word if ch.isalpha())
     unlisted = 1 < len(word) <= 3 and letters and not has_vowel(letters) and not abbreviations.is_abbreviation(letters)
-    if not unlisted and not _stray_type_word(written) and not _slipped_abbreviation(written):
+    while b < len(line.text) and line.text[b] == ".":
+        b += 1  # the token's closing dot ("TK.", "Tu.")
+    token = line.text[a:b]
+    misplaced = before_province and _ward_type_word(token)
+    if not (unlisted or misplaced or _stray_type_word(written) or _slipped_abbreviation(token)):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None
@@ -826,7 +839,7 @@ def _extend_wards(
         group = ("wd", dist.entry.unit.code) if dist is not None else ("wp", prov.entry.unit.code)  # type: ignore[union-attr]
         wards += [(w, params.skip_word) for w in _candidates(line, junk, Level.WARD, group, scheme, params, exact)]
     if exact_ward:
-        wards = [(w, penalty) for w, penalty in wards if w.edits == 0 and line.bound[w.start]]
+        wards = [(w, penalty) for w, penalty in wards if w.edits <= 1 and line.bound[w.type_start]]
         if not wards:
             return
     wards.sort(key=lambda wp: -(wp[0].gain - wp[1]))
