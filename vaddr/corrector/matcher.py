@@ -370,6 +370,8 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None, 
         if unit_type is None:
             continue
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
+        if s[start].isdigit() and len(written.split()) > len(unit_type.split()):
+            continue  # before a number a letter of its own is a misread digit: "Phường S2" is no "Phườngs" + 2
         if Levenshtein.distance(_marked_letters(written), _marked_letters(unit_type)) == 1:
             out.append((i, unit_type, 1))
     return out
