@@ -121,8 +121,9 @@ def _number_words() -> frozenset[str]:
     for gaz in (gazetteer.legacy(), gazetteer.current()):
         for level in (1, 2, 3):
             for unit in gaz.units(level):
-                named = unit.name.lower().split()
-                words.update(w for w, n in zip(named, named[1:], strict=False) if n.isdigit())
+                if unit.name[-1:].isdigit():  # (a number ends the name where it has one: a cheap test first)
+                    named = unit.name.lower().split()
+                    words.update(w for w, n in zip(named, named[1:], strict=False) if n.isdigit())
     words |= {to_new_style(w) for w in words} | {to_old_style(w) for w in words}
     return frozenset(w for w in words if w)
 
