@@ -86,7 +86,7 @@ def _readings(
     Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district, the
     legacy reading winning ties since most forms predate the reform.
     """
-    legacy = matcher.parse(line, "legacy", limit=limit, params=params)
+    legacy = _ranked(line, "legacy", limit, params)
     dangling = _district_typed_as_ward(line, legacy[0])
     if dangling:
         legacy = sorted(
@@ -98,8 +98,24 @@ def _readings(
         )
     readings = [("legacy", legacy, 0.0)]
     if scheme == "2025" or dangling or not _settled_legacy(legacy[0]):
-        readings.append(("2025", matcher.parse(line, "2025", limit=limit, params=params), params.tie_2025))
+        readings.append(("2025", _ranked(line, "2025", limit, params), params.tie_2025))
     return readings
+
+
+_RESERVE = 8  # parses looked through, beyond the `limit` best, for one that explains the line
+
+
+def _ranked(line: matcher.Prepared, scheme: str, limit: int, params: Params) -> list[matcher.Parse]:
+    """The `limit` best parses, and the best one that passes `explained` when none of those does.
+
+    Why: the best parses may all cut a written word ("XãQQuang Thọ" holds Quang Thọ exactly after "XãQ", in
+    several variants) and be dropped by `correct()`; without a reserve the line came back with no unit at all,
+    though the province and district read below them stood."""
+    parses = matcher.parse(line, scheme, limit=limit + _RESERVE, params=params)
+    top = parses[:limit]
+    if len(parses) > limit and not any(explained(line, p) for p in top):
+        top += [p for p in parses[limit:] if explained(line, p)][:1]
+    return top
 
 
 def _best_reading(text: str, scheme: Scheme, params: Params) -> tuple[matcher.Prepared, matcher.Parse, str]:
