@@ -11,7 +11,9 @@ Two sources, each reported on its own:
   time), ``initials`` (HCM / Hà Nội districts by their initials, with SG / HCM / HN / TP.HCM), ``glued`` (type
   letters glued to names: "XTân Thạnh", "HuyệnCai Lậy", "TBình Dương"), ``order`` (province first), ``country``
   (", Việt Nam", "VN", a postcode), ``punct`` (dotted types "P.", "Q.", "T.", separators "-", ";", "/", "."),
-  ``noisy`` (those shapes mixed with a slip in one name, a level left out, lower case, doubled commas).
+  ``noisy`` (those shapes mixed with a slip in one name, a level left out, lower case, doubled commas),
+  ``scrambled`` (written the dev set's way: type words in any written form, glued or not, and up to two keyboard
+  slips anywhere in the line, type words included: a stray letter or digit, a letter replaced, dropped or doubled).
 
     python benchmarks/typed.py [--seed 11] [--per-kind 80] [-v]
 

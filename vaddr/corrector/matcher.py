@@ -27,6 +27,7 @@ from vaddr.corrector.index import Entry, Group, MatchIndex, match_index
 from vaddr.corrector.params import DEFAULT, Params
 from vaddr.corrector.tidy import tidy
 from vaddr.rules import abbreviations
+from vaddr.rules.restore import default_vocabulary
 from vaddr.rules.text import fold, has_vowel, normalize, squeeze, to_new_style, to_old_style
 from vaddr.types import Level
 
@@ -96,13 +97,17 @@ def _stray_digit(text: str, folded: str, i: int) -> bool:
     them ("Phường2", "Quan9", "Tổ5", "Khu3", "Kp4"), and so do single letters ("P5", "A1"). A word written
     with other marks than such a word is a name: "Sơ2" is no "Số 2". Only a word written with marks counts:
     without them ("qyang2" for "Quang 2", read with its space lost) the word may be a misread one that does take
-    a number."""
+    a number. A single letter with a digit counts as well when they stand alone ("M4", see below)."""
     if i + 1 < len(folded) and folded[i + 1].isalnum():
         return False  # two digits or more: a number
     a = i
     while a > 0 and folded[a - 1].isalpha():
         a -= 1
     word = folded[a:i]
+    if len(word) == 1 and (a == 0 or folded[a - 1] == " ") and (i + 1 == len(folded) or folded[i + 1] == " "):
+        # a letter and a digit as a word of their own ("Buôn M4 Thuột", "Hoàng S0 Phì"), that is no numbered
+        # unit or hamlet ("P5", "Q3") nor a listed abbreviation ("T5", "Đ4"): a vowel or a letter typed as a digit
+        return word not in _numbered_keys() and not abbreviations.is_abbreviation(word)
     if len(word) < 2 or not has_vowel(word) or abbreviations.is_abbreviation(word):
         return False
     written = text[a:i].lower()
@@ -373,18 +378,29 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None, 
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
         if s[start].isdigit() and len(written.split()) > len(unit_type.split()):
             continue  # before a number a letter of its own is a misread digit: "Phường S2" is no "Phườngs" + 2
-        if Levenshtein.distance(_marked_letters(written), _marked_letters(unit_type)) == 1:
+        if _slipped_spelling(written, unit_type):
             out.append((i, unit_type, 1))
     return out
 
 
+def _slipped_spelling(written: str, unit_type: str) -> bool:
+    """Whether `written`, one slip from `unit_type` in its letters, is that type word slipped rather than a
+    word of its own: written with marks, every mark of the type but the slip ("tỉnd", "Huyệện"; "Ninh" is two
+    marked edits from "Tỉnh"); written without, no syllable of the language ("tiinh", "huyen9"; "ninh",
+    "thinh" and "vinh" are words)."""
+    if fold(written) != written.lower():
+        return Levenshtein.distance(_marked_letters(written), _marked_letters(unit_type)) == 1
+    vocabulary = default_vocabulary()
+    return not all(vocabulary.forms(word) for word in written.split())
+
+
 def slipped_type(written: str) -> str | None:
     """The type a written word is one slip away from ("tỉnd" -> "Tỉnh"; see `_slipped_type_keys`), else None."""
-    key = squeeze(written)
+    key = "".join(NOISE if ch.isdigit() else ch for ch in squeeze(written))  # as `prepare` reads "Thà6nh"
     return next((variants.get(key) for n, variants in _slipped_type_keys() if n == len(key)), None)
 
 
-_SQUEEZED_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789" + NOISE
+_SQUEEZED_ALPHABET = "abcdefghijklmnopqrstuvwxyz" + NOISE  # a digit inside a word is NOISE there; others are numbers
 
 
 @lru_cache(maxsize=1)
