@@ -105,16 +105,23 @@ def _readings(
 _RESERVE = 8  # parses looked through, beyond the `limit` best, for one that explains the line
 
 
+def _close(parse: matcher.Parse) -> bool:
+    """Every unit read with at most one edit, or one per five letters: a parse from below the best ones must
+    not stretch a name over other words ("Phútrung Phú" is not ward Hưng Phú, two edits in seven letters)."""
+    return all(m.edits <= 1 or 5 * m.edits <= m.end - m.start for m in parse.matches)
+
+
 def _ranked(line: matcher.Prepared, scheme: str, limit: int, params: Params) -> list[matcher.Parse]:
     """The `limit` best parses, and the best one that passes `explained` when none of those does.
 
     Why: the best parses may all cut a written word ("XãQQuang Thọ" holds Quang Thọ exactly after "XãQ", in
     several variants) and be dropped by `correct()`; without a reserve the line came back with no unit at all,
-    though the province and district read below them stood."""
+    though the province and district read below them stood. Only a parse whose names are read closely
+    (`_close`) is taken from the reserve."""
     parses = matcher.parse(line, scheme, limit=limit + _RESERVE, params=params)
     top = parses[:limit]
     if len(parses) > limit and not any(explained(line, p) for p in top):
-        top += [p for p in parses[limit:] if explained(line, p)][:1]
+        top += [p for p in parses[limit:] if _close(p) and explained(line, p)][:1]
     return top
 
 
