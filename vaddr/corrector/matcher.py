@@ -300,6 +300,40 @@ def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Par
     return 0.0
 
 
+def _swallowed_part(line: Prepared, start: int, end: int, name: str, params: Params) -> float:
+    """Penalty for a name span that holds a written word opening a part of the free text that the name does not
+    hold as a word ("Xóm Đông" read as ward Lâm Động, its "Xóm" two edits away): the hamlet, house number or
+    street written before the ward is no part of its name ("Xóm Chiếu" is a ward's name, and holds it)."""
+    for lo, hi, written in _part_spans(line):
+        if start <= lo and hi <= end and f" {written} " not in f" {name} ":
+            return params.part_inside
+        if lo < start < hi:  # ... or starts inside it ("X" + "óm Đông": the "X" of "Xóm" is no Xã)
+            return params.part_inside
+    return 0.0
+
+
+def _part_spans(line: Prepared) -> tuple[tuple[int, int, str], ...]:
+    """Squeezed spans of the written words that open a part of the free text, written with their marks
+    (`parts.marked_opening`: "Thôn", "Xóm", "Số", "Khu phố"), each with its folded words."""
+    cached = line.memo.get("parts")
+    if cached is None:
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line.text)]
+        words = [line.text[a:b] for a, b in tokens]
+        start_of = {p: i for i, p in enumerate(line.pos)}
+        found = []
+        for i in range(len(words)):
+            n = parts.marked_opening(words, i)
+            if not n:
+                continue
+            a, b = tokens[i][0], tokens[i + n - 1][1]
+            sq = [j for j in range(a, b) if j in start_of]
+            if sq:
+                written = " ".join(fold(line.text[a:b]).replace(".", " ").split())
+                found.append((start_of[sq[0]], start_of[sq[-1]] + 1, written))
+        cached = line.memo["parts"] = tuple(found)
+    return cached
+
+
 def type_words_before(line: Prepared, start: int) -> list[tuple[int, str | None]]:
     """Type words written just before squeezed position `start`: (type word start, canonical type); the first
     entry is (start, None), "no type word"."""
@@ -520,6 +554,7 @@ def _candidates(
                 continue
             stale = 0.0 if entry.unit.current else params.not_current
             inside = _swallowed_type(line, start, end, entry.folded, params) if line.type_spans else 0.0
+            inside += _swallowed_part(line, start, end, entry.folded, params)
             base = len(key) - params.edit_cost * edits - off - stale - inside
             if written is not None:  # marks were written: they count, beyond the letters
                 base -= params.mark_cost * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
@@ -783,6 +818,14 @@ def _numbered_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
+def _typed_number(text: str, at: int) -> bool:
+    """Whether the word before text position `at` is a type word: the number there is a unit's ("Phường 7"),
+    while a lone digit after a name or a comma and before the next name ("Xã Đào Xá,7 Thanh Thủy", "Bảo Lâm 8
+    Cao Bằng") is a slip. (One between two commas, "Phường 7, 3, TPHCM", was written as a part.)"""
+    before = text[:at].replace(",", " ").replace(";", " ").split()
+    return bool(before) and abbreviations.unit_type_of([before[-1]], 0) is not None
+
+
 def _ward_type_word(token: str) -> bool:
     """A whole token that is a ward's type word and nothing else ("TT.", "P", "Xã")."""
     found = abbreviations.unit_type_of([token], 0)
@@ -799,7 +842,7 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
     between a ward and its district: "Thành Công Quân Ba Đình" is ward Thành Công, not a ward "Đông Quang"
     matched over "Công Quân". Numbers ("Quận 86") and listed abbreviations ("P73", "Kp") are something else and
     stay out. Just before a province (`before_province`), a ward's type word ("TT.Quảng Ngãi") labels nothing
-    and is skipped too.
+    and is skipped too, and so is a lone digit that no type word announces (`_typed_number`).
     """
     if end <= 1:
         return None
@@ -815,7 +858,16 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
         b += 1  # the token's closing dot ("TK.", "Tu.")
     token = line.text[a:b]
     misplaced = before_province and _ward_type_word(token)
-    if not (unlisted or misplaced or _stray_type_word(written) or _slipped_abbreviation(token)):
+    last = line.pos[end - 1]
+    number = (
+        line.text[last].isdigit()
+        and (last == 0 or not line.text[last - 1].isalnum())
+        and line.text[last + 1 :].lstrip(" ")[:1].isalpha()  # ... and runs on into the next name
+        and not _typed_number(line.text, last)
+    )
+    if number and a < last:  # "Xá,7": the digit stands alone after a separator, the word starts there
+        a = last
+    if not (unlisted or misplaced or number or _stray_type_word(written) or _slipped_abbreviation(token)):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None

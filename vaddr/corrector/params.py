@@ -80,6 +80,8 @@ class Params:
     mark_cost: float = 0.5
     #: cost of a name whose span swallows or cuts through a written type word ("Thành Phố") (gain)
     type_inside: float = 3.0
+    #: cost of a name whose span swallows a word that opens a part of the free text ("Xóm", "Thôn", "Số") (gain)
+    part_inside: float = 3.0
     #: bonus for a written type word that is the unit's own type ("Huyện" before a huyện) (gain)
     type_bonus_exact: float = 1.0
     #: bonus for a written type word that can label the unit's level but is not its type (gain)

@@ -73,6 +73,17 @@ def opening(tokens: list[str], i: int) -> bool:
     return _opening(tokens, i) is not None
 
 
+def marked_opening(tokens: list[str], i: int) -> int:
+    """How many tokens the word that opens an address part at token i spans ("Khu phố": 2), when it is written
+    with the table's marks ("Xóm", "Số"); 0 otherwise. Written bare or abbreviated ("ap", "sn", "dg"), it may
+    as well be a name's syllables or initials."""
+    found = _opening(tokens, i)
+    if found is None or not found.canonical:
+        return 0
+    written = " ".join(t.strip(_STRIP) for t in tokens[i : i + found.n]).lower()
+    return found.n if written == found.canonical and fold(written) != written else 0
+
+
 _TAKES_NUMBER = {"house_number", "alley", "hamlet", "apartment", "floor", "street", "building"}
 
 
