@@ -675,9 +675,10 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
                 if line.bound[m.start]
             ]
             d_cands = [m for m in lone if _lone_district(m, params)]
-            # a district one slip from its name, unanchored, counts only with a ward of its own written exactly
-            # before it ("Láng Lớn, Châu Đứcc"): that pair is evidence, the district alone is not
-            vouched = [m for m in lone if m.edits == 1 and m.gain >= params.lone_district_gain and m not in d_cands]
+            # a district one slip from its name, unanchored, counts only with a ward of its own read within one
+            # edit just before it ("Láng Lớn, Châu Đứcc", "XMiền Đồi, LaZc Sơn"): that pair is evidence, the
+            # district alone is not, so no least gain beyond `min_gain` is asked of it
+            vouched = [m for m in lone if m.edits == 1 and m not in d_cands]
         for dist in [*_dedupe(d_cands, params), None, *(_dedupe(vouched, params) if prov is None else ())]:
             if dist is None and prov is None:
                 continue
@@ -886,7 +887,7 @@ def _extend_wards(
     exact_ward: bool = False,
 ) -> None:
     """Add the parses that extend `prov`/`dist` with each ward candidate ending at `end`, and the one with no
-    ward (`exact_ward`: only wards written exactly from a word start, and no parse without one)."""
+    ward (`exact_ward`: only wards read within one edit from a word start, and no parse without one)."""
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
