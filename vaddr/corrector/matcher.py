@@ -327,9 +327,13 @@ def _part_spans(line: Prepared) -> tuple[tuple[int, int, str], ...]:
                 continue
             a, b = tokens[i][0], tokens[i + n - 1][1]
             sq = [j for j in range(a, b) if j in start_of]
-            if sq:
-                written = " ".join(fold(line.text[a:b]).replace(".", " ").split())
-                found.append((start_of[sq[0]], start_of[sq[-1]] + 1, written))
+            if not sq:
+                continue
+            lo, hi = start_of[sq[0]], start_of[sq[-1]] + 1
+            if any(t_lo < hi and lo < t_hi for t_lo, t_hi, _ in line.type_spans):
+                continue  # the "Phố" of "Thành Phố" is the type word's
+            written = " ".join(fold(line.text[a:b]).replace(".", " ").split())
+            found.append((lo, hi, written))
         cached = line.memo["parts"] = tuple(found)
     return cached
 
