@@ -13,7 +13,8 @@ Two sources, each reported on its own:
   (", Việt Nam", "VN", a postcode), ``punct`` (dotted types "P.", "Q.", "T.", separators "-", ";", "/", "."),
   ``noisy`` (those shapes mixed with a slip in one name, a level left out, lower case, doubled commas),
   ``scrambled`` (written the dev set's way: type words in any written form, glued or not, and up to two keyboard
-  slips anywhere in the line, type words included: a stray letter or digit, a letter replaced, dropped or doubled).
+  slips anywhere in the line, type words included: a stray letter or digit, a letter replaced, dropped or doubled),
+  ``english`` (the English type word after the name, before a number: "Ben Nghe Ward, District 1, Ho Chi Minh City").
 
     python benchmarks/typed.py [--seed 11] [--per-kind 80] [-v]
 
@@ -268,6 +269,28 @@ def scrambled_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, st
     return out
 
 
+ENGLISH = {"Phường": "Ward", "Xã": "Commune", "Thị trấn": "Town", "Quận": "District", "Huyện": "District",
+           "Thị xã": "Town", "Thành phố": "City", "Tỉnh": "Province", "Thành phố Trung ương": "City"}  # fmt: skip
+
+
+def english_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:
+    """Addresses written the way international forms, maps and shops write them: names without marks (or with),
+    the English type word after the name ("Ben Nghe Ward, District 1, Ho Chi Minh City"), before a number."""
+    out = []
+    for w, d, p in _current_chains(rng, n):
+        parts = []
+        for u in (w, d, p):
+            word = ENGLISH.get(u.type, "")
+            name = u.name if rng.random() < 0.3 else strip_marks(u.name)
+            parts.append(f"{word} {name}" if u.name.isdigit() else f"{name} {word}" if rng.random() < 0.8 else name)
+        head = rng.choice(
+            ["", f"{rng.randint(1, 300)} {rng.choice(['Le Loi', 'Tran Hung Dao', 'Nguyen Trai'])} Street, "]
+        )
+        tail = rng.choice(["", ", Vietnam", ", Viet Nam"])
+        out.append((head + ", ".join(parts) + tail, (p.name, d.name, w.name), "english"))
+    return out
+
+
 def ours(text: str) -> tuple[str, str, str]:
     a = correct(text)
     return tuple("" if (u := getattr(a, lv)) is None or u.inferred else u.name for lv in LEVELS)  # type: ignore[return-value]
@@ -297,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = dev_cases() + history_cases(rng, args.per_kind) + shaped_cases(rng, args.per_kind)
     cases += noisy_cases(rng, 2 * args.per_kind)
     cases += scrambled_cases(rng, 5 * args.per_kind)
+    cases += english_cases(rng, args.per_kind)
     cases += [(t, g, "initials") for t, g in INITIAL_CASES]
     try:
         from vietnamadminunits import parse_address

@@ -513,7 +513,47 @@ def _candidates(
     word_start: bool = False,
 ) -> list[LevelMatch]:
     """Units of a group matched on the line just left of `end`, best first (`word_start`: only those that
-    start at a written word)."""
+    start at a written word), and, where an English type word ends at `end` ("Ben Nghe Ward", "Cau Giay
+    District", "Binh Phuoc Province"), those just left of it, with the type bonus it earns."""
+    ranked = _candidates_at(line, end, level, group_id, scheme, params, exact, word_start)
+    post = _postfix_before(line, end)
+    if post is None:
+        return ranked
+    extra = []
+    for m in _candidates_at(line, post[0], level, group_id, scheme, params, exact, word_start):
+        bonuses = [b for t in post[1] if (b := _type_bonus(t, m.entry, params)) is not None]
+        if bonuses:
+            extra.append(replace(m, gain=m.gain + max(bonuses)))
+    if not extra:
+        return ranked
+    return sorted([*ranked, *extra], key=lambda m: -m.gain)[: params.beam * params.ranked_beams]
+
+
+def _postfix_before(line: Prepared, end: int) -> tuple[int, tuple[str, ...]] | None:
+    """(start, types) of an English type word written as the word just before squeezed position `end`."""
+    if end <= 1 or not line.bound[end]:
+        return None
+    slot = ("post", end)
+    if slot not in line.memo:
+        i = end - 1
+        while i > 0 and not line.bound[i]:
+            i -= 1
+        types = abbreviations.postfix_types(line.text[line.pos[i] : line.pos[end - 1] + 1]) if i > 0 else ()
+        line.memo[slot] = (i, types) if types else None
+    return line.memo[slot]  # type: ignore[no-any-return]
+
+
+def _candidates_at(
+    line: Prepared,
+    end: int,
+    level: Level,
+    group_id: tuple[str, ...],
+    scheme: str,
+    params: Params,
+    exact: bool = False,
+    word_start: bool = False,
+) -> list[LevelMatch]:
+    """`_candidates` without the English type words after names."""
     if end <= 0:
         return []
     group = _group(match_index(scheme), group_id)

@@ -26,6 +26,7 @@ __all__ = [
     "unit_type_of",
     "split_glued",
     "type_levels",
+    "postfix_types",
     "is_abbreviation",
     "initials",
     "type_keys",
@@ -97,7 +98,7 @@ def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level,
             lv = info.partition(":")[0]  # after the colon: the output abbreviation (no runtime reader)
             levels[canonical] = _levels(lv)
         canon_fold = fold(canonical.lower())
-        spelled = [] if kind == "name" else [canonical.lower()]
+        spelled = [] if kind in ("name", "postfix") else [canonical.lower()]  # a postfix row lists English only
         for v in [*spelled, *variants.split(",")]:
             v = v.strip().lower()
             if not v:
@@ -213,6 +214,13 @@ def split_glued(token: str) -> tuple[TypeMatch, str] | None:
     if tm is None or not rest.strip("./"):
         return None
     return tm, rest.strip("./")
+
+
+@lru_cache(maxsize=4096)
+def postfix_types(token: str) -> tuple[str, ...]:
+    """The types an English type word written after a name stands for ("Ward" -> ("Phường",), "District" ->
+    ("Quận", "Huyện"), "Town" -> ("Thị trấn", "Thị xã")); () for any other token. Table rows of kind postfix."""
+    return tuple(row.canonical for row in _tables()[0].get((_key(token),), ()) if row.kind == "postfix")
 
 
 def type_levels(unit_type: str) -> tuple[Level, ...]:
