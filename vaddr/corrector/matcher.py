@@ -863,6 +863,9 @@ def _numbered_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
+_ASIDE_WORDS = 4  # a remark in brackets between two units ("(cũ)", "(nay là Đông Hòa)") spans at most this many words
+
+
 def _typed_number(text: str, at: int) -> bool:
     """Whether the word before text position `at` is a type word: the number there is a unit's ("Phường 7"),
     while a lone digit after a name or a comma and before the next name ("Xã Đào Xá,7 Thanh Thủy", "Bảo Lâm 8
@@ -912,7 +915,12 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
     )
     if number and a < last:  # "Xá,7": the digit stands alone after a separator, the word starts there
         a = last
-    if not (unlisted or misplaced or number or _stray_type_word(written) or _slipped_abbreviation(token)):
+    closing = line.text.find(")", last + 1)
+    aside = closing != -1 and not line.text[last + 1 : closing].strip(" .") and "(" in line.text[:last]
+    if aside:  # "Phường 2 (cũ), Quận 3": a remark in brackets between two units is skipped whole
+        a = line.text.rfind("(", 0, last)
+        aside = len(line.text[a:closing].split()) <= _ASIDE_WORDS
+    if not (unlisted or misplaced or number or aside or _stray_type_word(written) or _slipped_abbreviation(token)):
         return None
     start = next((i for i in range(end - 1, -1, -1) if line.pos[i] < a), -1) + 1
     return start if 0 < start < end and line.bound[start] else None
