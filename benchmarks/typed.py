@@ -246,9 +246,8 @@ def scrambled_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, st
     for w, d, p in _current_chains(rng, n):
         gold = [w.name, d.name, p.name]
         parts = []
-        for k, u in enumerate((w, d, p)):
-            typ = "Tỉnh" if k == 2 and u.type != "Thành phố Trung ương" else u.type
-            typ = "Thành phố" if typ == "Thành phố Trung ương" else typ
+        for u in (w, d, p):
+            typ = u.type  # provinces are "Tỉnh" or "Thành phố" (the six central cities)
             form = rng.choice(TYPE_FORMS[typ]) if rng.random() < 0.7 or u.name.isdigit() else ""
             glue = "" if form.endswith((".", " ")) or not form else rng.choice(["", " ", " "])
             parts.append(f"{form}{glue}{u.name}")
@@ -270,7 +269,7 @@ def scrambled_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, st
 
 
 ENGLISH = {"Phường": "Ward", "Xã": "Commune", "Thị trấn": "Town", "Quận": "District", "Huyện": "District",
-           "Thị xã": "Town", "Thành phố": "City", "Tỉnh": "Province", "Thành phố Trung ương": "City"}  # fmt: skip
+           "Thị xã": "Town", "Thành phố": "City", "Tỉnh": "Province"}  # fmt: skip
 
 
 def english_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:

@@ -157,7 +157,7 @@ def _district_typed_as_ward(line: matcher.Prepared, parse: matcher.Parse) -> boo
     return any(
         m.level is Level.DISTRICT
         and m.type_word is None
-        and any(_ward_only_type(t) and _opens_part(line, i) for i, t in matcher.type_words_before(line, m.start))
+        and any(matcher.ward_only_type(t) and _opens_part(line, i) for i, t in matcher.type_words_before(line, m.start))
         for m in parse.matches
     )
 
@@ -166,12 +166,6 @@ def _opens_part(line: matcher.Prepared, i: int) -> bool:
     """Whether squeezed position `i` starts the line or follows a written separator (",", ";")."""
     before = line.text[: line.pos[i]].rstrip()
     return not before or before[-1] in ",;"
-
-
-def _ward_only_type(unit_type: str | None) -> bool:
-    """A type word that labels wards and never districts ("Xã", "Phường", "Thị trấn")."""
-    levels = abbreviations.type_levels(unit_type) if unit_type else ()
-    return Level.WARD in levels and Level.DISTRICT not in levels
 
 
 def _exact_province(line: matcher.Prepared, parse: matcher.Parse) -> bool:

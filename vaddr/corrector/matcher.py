@@ -94,7 +94,7 @@ def _stray_digit(text: str, folded: str, i: int) -> bool:
     """Whether the digit at `i`, glued to the end of a word, is a slip rather than a number ("Hưng Yê0",
     "Yên Sơ2", "Đôn1 Thành"): one digit after a syllable (two letters or more, with a vowel) that is no word
     taking a number. Type words, the free text's part words and listed abbreviations take numbers glued to
-    them ("Phường2", "Quan9", "Tổ5", "Khu3", "Kp4"), and so do single letters ("P5", "A1"). A word written
+    them ("Phường2", "Quan9", "Tổ5", "Khu3", "Kp4"), and so do single letters glued to a word ("Lô.A1"). A word written
     with other marks than such a word is a name: "Sơ2" is no "Số 2". Only a word written with marks counts:
     without them ("qyang2" for "Quang 2", read with its space lost) the word may be a misread one that does take
     a number. A single letter with a digit counts as well when they stand alone ("M4", see below)."""
@@ -123,12 +123,10 @@ def _number_words() -> frozenset[str]:
     for _, canonical, variants in parts.rows():
         spellings += [canonical, *variants.split(",")]
     words = {w for spelling in spellings for w in spelling.lower().split()}
-    for gaz in (gazetteer.legacy(), gazetteer.current()):
-        for level in (1, 2, 3):
-            for unit in gaz.units(level):
-                if unit.name[-1:].isdigit():  # (a number ends the name where it has one: a cheap test first)
-                    named = unit.name.lower().split()
-                    words.update(w for w, n in zip(named, named[1:], strict=False) if n.isdigit())
+    for unit in gazetteer.all_units():
+        if unit.name[-1:].isdigit():  # (a number ends the name where it has one: a cheap test first)
+            named = unit.name.lower().split()
+            words.update(w for w, n in zip(named, named[1:], strict=False) if n.isdigit())
     words |= {to_new_style(w) for w in words} | {to_old_style(w) for w in words}
     return frozenset(w for w in words if w)
 
@@ -449,9 +447,11 @@ def _slipped_type_keys() -> tuple[tuple[int, dict[str, str]], ...]:
     Why: such a word is the writer's type word, and not read as one it stands between two units, so the unit
     before it cannot end there ("X. Việt Hùng, HuyệnTrực Ninh, tỉndNam Định" lost its district and ward). It
     counts only where the written word has every letter and mark of the type but the one slip (checked by the
-    caller on the marked letters), so names one letter from a type word stay names: "Ninh", "Quang", "Tuyên",
-    "Phong" are two marked edits from "Tỉnh", "Quận", "Huyện", "Phường". Like a type word with slipped marks
-    (`_mark_slips`), it earns no bonus and pays `mark_cost`: it only keeps names off it.
+    caller, `_slipped_spelling`), so names one letter from a type word mostly stay names: "Ninh", "Quang",
+    "Tuyên", "Phong" are two marked edits from "Tỉnh", "Quận", "Huyện", "Phường". A few name syllables do pass
+    ("Thường", "Đỉnh", "Tánh"): like a type word with slipped marks (`_mark_slips`), a slipped one earns no bonus
+    and pays `mark_cost`, so a name that holds the syllable still wins on its letters (558 addresses with those
+    syllables read the same as before this rule).
     """
     exact = {key for key, _ in abbreviations.type_keys()}
     spelled = [(squeeze(t), t) for t in abbreviations.UNIT_TYPES if len(squeeze(t)) >= 4]
@@ -676,7 +676,7 @@ def parse(line: Prepared, scheme: str = "legacy", limit: int = 5, params: Params
     merged: dict[tuple[tuple[str, int, int], ...], Parse] = {}
     for p in quick + _parse(line, scheme, limit, params, exact=False):
         merged.setdefault(tuple((m.entry.unit.code, m.type_start, m.end) for m in p.matches), p)
-    return sorted(merged.values(), key=lambda p: -p.score)
+    return sorted(merged.values(), key=lambda p: -p.score)  # (both lists whole: `_ranked` looks below the best)
 
 
 def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool) -> list[Parse]:
@@ -701,6 +701,7 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         if scheme == "2025":
             _extend_wards(line, scheme, prov, None, p_score - params.skip_district, p_end, parses, params, exact)
             continue
+        vouched: list[LevelMatch] = []  # (see below: only read where no province anchors the district)
         if prov:
             group = ("d", prov.entry.unit.code)
             d_cands = _candidates(line, p_end, Level.DISTRICT, group, scheme, params, exact)
@@ -723,7 +724,7 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
             # edit just before it ("Láng Lớn, Châu Đứcc", "XMiền Đồi, LaZc Sơn"): that pair is evidence, the
             # district alone is not, so no least gain beyond `min_gain` is asked of it
             vouched = [m for m in lone if m.edits == 1 and m not in d_cands]
-        for dist in [*_dedupe(d_cands, params), None, *(_dedupe(vouched, params) if prov is None else ())]:
+        for dist in [*_dedupe(d_cands, params), None, *_dedupe(vouched, params)]:
             if dist is None and prov is None:
                 continue
             d_score = p_score + (dist.gain if dist else -params.skip_district)
@@ -850,13 +851,7 @@ def _slipped_abbreviation(written: str) -> bool:
 def _numbered_keys() -> frozenset[str]:
     """Squeezed spellings of the types that number their units (Phường 7, Quận 3: from the gazetteer) and of
     the free text's part words (Kp4, Tổ 5)."""
-    numbered = {
-        unit.type
-        for gaz in (gazetteer.legacy(), gazetteer.current())
-        for level in (2, 3)
-        for unit in gaz.units(level)
-        if unit.name.isdigit()
-    }
+    numbered = {unit.type for unit in gazetteer.all_units() if unit.name.isdigit()}
     keys = {key for key, unit_type in abbreviations.type_keys() if unit_type in numbered}
     for _, canonical, variants in parts.rows():
         keys.update(squeeze(spelling) for spelling in [canonical, *variants.split(",")] if squeeze(spelling))
@@ -874,11 +869,16 @@ def _typed_number(text: str, at: int) -> bool:
     return bool(before) and abbreviations.unit_type_of([before[-1]], 0) is not None
 
 
+def ward_only_type(unit_type: str | None) -> bool:
+    """A type word that labels wards and never districts or provinces ("Xã", "Phường", "Thị trấn")."""
+    levels = abbreviations.type_levels(unit_type) if unit_type else ()
+    return Level.WARD in levels and Level.DISTRICT not in levels and Level.PROVINCE not in levels
+
+
 def _ward_type_word(token: str) -> bool:
     """A whole token that is a ward's type word and nothing else ("TT.", "P", "Xã")."""
     found = abbreviations.unit_type_of([token], 0)
-    levels = abbreviations.type_levels(found.type) if found is not None else ()
-    return Level.WARD in levels and Level.DISTRICT not in levels and Level.PROVINCE not in levels
+    return found is not None and ward_only_type(found.type)
 
 
 def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -> int | None:
@@ -889,8 +889,10 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
     it would swallow it (2 edits) and drop it from the output. The same holds for "Quân" written for Quận
     between a ward and its district: "Thành Công Quân Ba Đình" is ward Thành Công, not a ward "Đông Quang"
     matched over "Công Quân". Numbers ("Quận 86") and listed abbreviations ("P73", "Kp") are something else and
-    stay out. Just before a province (`before_province`), a ward's type word ("TT.Quảng Ngãi") labels nothing
-    and is skipped too, and so is a lone digit that no type word announces (`_typed_number`).
+    stay out of that rule. Skipped too, wherever they stand: a token typed like a slip of a type abbreviation
+    (`_slipped_abbreviation`: "TK.", "HA.", listed or not: the units on both sides say it is none of theirs), a
+    lone digit that no type word announces (`_typed_number`) and a remark in brackets; and, just before a
+    province (`before_province`), a ward's type word ("TT.Quảng Ngãi"), which labels nothing there.
     """
     if end <= 1:
         return None

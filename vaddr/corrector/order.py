@@ -64,12 +64,10 @@ def _hyphenated() -> frozenset[tuple[tuple[str, ...], tuple[str, ...]]]:
     """The unit names written with a dash ("Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm"), as the folded words
     before and after it: a line cut at its dashes must not cut them."""
     out = set()
-    for gaz in (gazetteer.legacy(), gazetteer.current()):
-        for level in (1, 2, 3):
-            for unit in gaz.units(level):
-                if "-" in unit.name:
-                    before, _, after = unit.name.partition("-")
-                    out.add((tuple(fold(before).split()), tuple(fold(after).split())))
+    for unit in gazetteer.all_units():
+        if "-" in unit.name:
+            before, _, after = unit.name.partition("-")
+            out.add((tuple(fold(before).split()), tuple(fold(after).split())))
     return frozenset(out)
 
 

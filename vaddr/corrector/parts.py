@@ -73,10 +73,18 @@ def opening(tokens: list[str], i: int) -> bool:
     return _opening(tokens, i) is not None
 
 
+@cache
+def _marked_first_words() -> frozenset[str]:
+    """Lower-case first words, with their marks, of the table's spellings that carry marks ("xóm", "số")."""
+    return frozenset(canonical.lower().split()[0] for _, canonical, _ in rows() if fold(canonical) != canonical.lower())
+
+
 def marked_opening(tokens: list[str], i: int) -> int:
     """How many tokens the word that opens an address part at token i spans ("Khu phố": 2), when it is written
     with the table's marks ("Xóm", "Số"); 0 otherwise. Written bare or abbreviated ("ap", "sn", "dg"), it may
     as well be a name's syllables or initials."""
+    if tokens[i].strip(_STRIP).lower() not in _marked_first_words():
+        return 0  # (most words: one set probe)
     found = _opening(tokens, i)
     if found is None or not found.canonical:
         return 0

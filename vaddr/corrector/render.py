@@ -30,6 +30,8 @@ def _append(out: str, piece: str) -> str:
         return out + piece
     if out[-1].isalpha() and piece[0].isalpha():
         return out + " " + piece
+    if out[-1].isdigit() and piece[:1].isupper() and piece[1:2].islower():
+        return out + " " + piece  # ",7Tp" is read back as ",7 Tp" (tidy): print it so, or a re-read changes it
     return out + piece  # "Q3", "Kp4", "P.7": glued as written
 
 

@@ -127,6 +127,13 @@ def current() -> Gazetteer:
     return _load("current.tsv.gz")
 
 
+@cache
+def all_units() -> tuple[Unit, ...]:
+    """Every unit of both structures, every level (for tables built from the names: which words take a number,
+    which names hold a dash)."""
+    return tuple(unit for gaz in (legacy(), current()) for level in (1, 2, 3) for unit in gaz.units(level))
+
+
 @dataclass(frozen=True, slots=True)
 class Conversion:
     ward: Unit | None  # None when only the province could be mapped (no ward given, or a district given)

@@ -292,8 +292,8 @@ def repair_type_word(text: str, slipped: str | None = None) -> str:
     """Output form of a written type word: a spelled-out type gets its correct marks, abbreviations stay.
 
     ``"Thanh Pho" -> "Thành phố"``, ``"thi tran" -> "Thị trấn"``, ``"Tp" -> "Tp"``, ``"P." -> "P."``;
-    text that is not a type word is returned unchanged, or as `slipped`, the type the matcher read it as
-    ("tỉnd" -> "Tỉnh"). (The caller applies tone style and casing.)
+    text that is not a type word is returned unchanged, or as `slipped`, the type a spelling one keyboard slip
+    away stands for ("tỉnd" -> "Tỉnh", see `matcher.slipped_type`). (The caller applies tone style and casing.)
     """
     tokens = text.split()
     if not tokens:
