@@ -12,6 +12,7 @@ Every cost and limit comes from the `Params` passed in (params.py); memoised sea
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -292,7 +293,8 @@ def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Par
         if start <= lo and hi <= end:
             written = " ".join(fold(line.text[line.pos[lo] : line.pos[hi - 1] + 1]).split())
             if f" {written} " not in f" {name} ":
-                return params.type_inside
+                # a span that is the type word and nothing else is no name at all ("Thành phố" is no Thạnh Phú)
+                return math.inf if (start, end) == (lo, hi) else params.type_inside
         if lo < start < hi or lo < end < hi:
             return params.type_inside
     return 0.0
