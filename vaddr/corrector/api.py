@@ -401,7 +401,7 @@ def correct(
     text, unit_texts = render.render(line, best, tone_used, case)
     # a reordered line has no spans in the input (a keyword repair substitutes letters: it moves none)
     spans_valid = read_as_text == matcher.prepare(hyp.text).text
-    cut = tidy.tail(normalize(hyp.text)) if spans_valid else ""  # a trailing country / postcode, kept as written
+    cut = tidy.tail(normalize(hyp.text))  # a trailing country / postcode, kept as written (reordered lines too)
     # The output must read back as itself (correcting a corrected line changes nothing): a restored word can
     # complete a name that the first reading missed, so re-read the output until it is stable. A complete chain
     # matched without an edit, whose letters the output kept, reads back the same: no re-read needed.
