@@ -877,10 +877,10 @@ def ward_only_type(unit_type: str | None) -> bool:
     return Level.WARD in levels and Level.DISTRICT not in levels and Level.PROVINCE not in levels
 
 
-def _ward_type_word(token: str) -> bool:
-    """A whole token that is a ward's type word and nothing else ("TT.", "P", "Xã")."""
+def _lower_type_word(token: str) -> bool:
+    """A whole token that is a type word of wards or districts, never of provinces ("TT.", "P", "Xã", "Tx.")."""
     found = abbreviations.unit_type_of([token], 0)
-    return found is not None and ward_only_type(found.type)
+    return found is not None and Level.PROVINCE not in abbreviations.type_levels(found.type)
 
 
 def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -> int | None:
@@ -894,7 +894,7 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
     stay out of that rule. Skipped too, wherever they stand: a token typed like a slip of a type abbreviation
     (`_slipped_abbreviation`: "TK.", "HA.", listed or not: the units on both sides say it is none of theirs), a
     lone digit that no type word announces (`_typed_number`) and a remark in brackets; and, just before a
-    province (`before_province`), a ward's type word ("TT.Quảng Ngãi"), which labels nothing there.
+    province (`before_province`), a type word of wards or districts ("TT.Quảng Ngãi"), which labels nothing there.
     """
     if end <= 1:
         return None
@@ -909,7 +909,7 @@ def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -
     while b < len(line.text) and line.text[b] == ".":
         b += 1  # the token's closing dot ("TK.", "Tu.")
     token = line.text[a:b]
-    misplaced = before_province and _ward_type_word(token)
+    misplaced = before_province and _lower_type_word(token)
     last = line.pos[end - 1]
     number = (
         line.text[last].isdigit()
