@@ -300,11 +300,11 @@ def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Par
     return 0.0
 
 
-def _swallowed_part(line: Prepared, start: int, end: int, name: str, params: Params) -> float:
+def _swallowed_part(spans: tuple[tuple[int, int, str], ...], start: int, end: int, name: str, params: Params) -> float:
     """Penalty for a name span that holds a written word opening a part of the free text that the name does not
     hold as a word ("Xóm Đông" read as ward Lâm Động, its "Xóm" two edits away): the hamlet, house number or
     street written before the ward is no part of its name ("Xóm Chiếu" is a ward's name, and holds it)."""
-    for lo, hi, written in _part_spans(line):
+    for lo, hi, written in spans:  # (`_part_spans` of the line)
         if start <= lo and hi <= end and f" {written} " not in f" {name} ":
             return params.part_inside
         if lo < start < hi:  # ... or starts inside it ("X" + "óm Đông": the "X" of "Xóm" is no Xã)
@@ -316,6 +316,8 @@ def _part_spans(line: Prepared) -> tuple[tuple[int, int, str], ...]:
     """Squeezed spans of the written words that open a part of the free text, written with their marks
     (`parts.marked_opening`: "Thôn", "Xóm", "Số", "Khu phố"), each with its folded words."""
     cached = line.memo.get("parts")
+    if cached is None and not parts.may_open(line.text):
+        cached = line.memo["parts"] = ()  # (most lines: no marked part word at all)
     if cached is None:
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(line.text)]
         words = [line.text[a:b] for a, b in tokens]
@@ -408,10 +410,10 @@ def _find_type_words(line: Prepared, start: int) -> list[tuple[int, str | None, 
         out.append((i, unit_type, slips))
     for length, variants in _slipped_type_keys():
         i = start - length
-        if i < 0 or not line.bound[i] or any(t == i for t, _, _ in out):
+        if i < 0 or not line.bound[i]:
             continue
         unit_type = variants.get(s[i:start])
-        if unit_type is None:
+        if unit_type is None or any(t == i for t, _, _ in out):
             continue
         written = line.text[line.pos[i] : line.pos[start - 1] + 1]
         if s[start].isdigit() and len(written.split()) > len(unit_type.split()):
@@ -590,6 +592,7 @@ def _candidates_at(
             hits.append((optimistic, start, idx, edits, off))
     hits.sort(key=lambda h: -h[0])
     best: dict[tuple[str, int], LevelMatch] = {}
+    part_spans = _part_spans(line)
     for _, start, idx, edits, off in hits[: params.beam * params.shortlist_beams]:
         key = group.keys[idx]
         written = _written_marked(line, start, end)
@@ -600,7 +603,8 @@ def _candidates_at(
                 continue
             stale = 0.0 if entry.unit.current else params.not_current
             inside = _swallowed_type(line, start, end, entry.folded, params) if line.type_spans else 0.0
-            inside += _swallowed_part(line, start, end, entry.folded, params)
+            if part_spans:
+                inside += _swallowed_part(part_spans, start, end, entry.folded, params)
             base = len(key) - params.edit_cost * edits - off - stale - inside
             if written is not None:  # marks were written: they count, beyond the letters
                 base -= params.mark_cost * max(0, Levenshtein.distance(entry.marked_key, written) - edits)
@@ -884,6 +888,14 @@ def _lower_type_word(token: str) -> bool:
 
 
 def _junk_word_before(line: Prepared, end: int, before_province: bool = False) -> int | None:
+    """`_find_junk_before`, memoised on the line: every province and district candidate asks it again."""
+    slot = ("junk", end, before_province)
+    if slot not in line.memo:
+        line.memo[slot] = _find_junk_before(line, end, before_province)
+    return line.memo[slot]  # type: ignore[no-any-return]
+
+
+def _find_junk_before(line: Prepared, end: int, before_province: bool) -> int | None:
     """Start (squeezed) of the written word just before `end` if it looks like an unlisted abbreviation, or a
     unit-type word misspelled in its marks.
 

@@ -79,6 +79,13 @@ def _marked_first_words() -> frozenset[str]:
     return frozenset(canonical.lower().split()[0] for _, canonical, _ in rows() if fold(canonical) != canonical.lower())
 
 
+def may_open(text: str) -> bool:
+    """Whether any word of `text` may be a part word written with its marks (a cheap test before
+    `marked_opening` on every word)."""
+    first = _marked_first_words()
+    return any(word.strip(_STRIP).lower() in first for word in text.split())
+
+
 def marked_opening(tokens: list[str], i: int) -> int:
     """How many tokens the word that opens an address part at token i spans ("Khu phố": 2), when it is written
     with the table's marks ("Xóm", "Số"); 0 otherwise. Written bare or abbreviated ("ap", "sn", "dg"), it may
