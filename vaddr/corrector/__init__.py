@@ -21,6 +21,7 @@ def clear_caches() -> None:
     render.style.cache_clear()
     render.free_text.cache_clear()
     render.marks_written.cache_clear()
+    render.restores_marks.cache_clear()
     matcher._type_spans.cache_clear()
     matcher._marked_letters.cache_clear()
     text.squeeze.cache_clear()

@@ -425,7 +425,7 @@ def correct(
     if best.matches:
         start = line.pos[best.start]
         remainder = render.free_text(
-            line.text[:start], tone_used, case, not render.marks_written(line.text), not render.shouting(line.text)
+            line.text[:start], tone_used, case, render.restores_marks(line.text), not render.shouting(line.text)
         ).strip()
     else:
         remainder = text

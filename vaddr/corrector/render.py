@@ -143,6 +143,13 @@ def marks_written(text: str) -> bool:
     return marked >= MARKED_SHARE * words
 
 
+@lru_cache(maxsize=4096)
+def restores_marks(text: str) -> bool:
+    """Whether the free text of the line gets its marks restored: a line written without them, and not in
+    English ("Lot A2, ... Hiep Phuoc Town": there "Lot" is no "Lót", the writer left the marks out on purpose)."""
+    return not marks_written(text) and not any(abbreviations.postfix_types(word) for word in text.split())
+
+
 @lru_cache(maxsize=65536)
 def free_text(text: str, tone: str, case: str, restore: bool = True, keep_caps: bool = True) -> str:
     """Free text (house number, street, hamlet): restore marks only where the word is unambiguous.
@@ -162,7 +169,7 @@ def free_text(text: str, tone: str, case: str, restore: bool = True, keep_caps: 
 def render(line: Prepared, best: Parse, tone: str, case: str) -> tuple[str, list[str]]:
     """The corrected line, and the output text of each matched level (same order as `best.matches`)."""
     text = line.text
-    fix = not marks_written(text)
+    fix = restores_marks(text)
     keep_caps = not shouting(text)
     out = ""
     cursor = 0
