@@ -120,9 +120,7 @@ def _number_words() -> frozenset[str]:
     """Words a number may be glued to, lower case as written with their marks: type words, the words that
     open a part of the free text (data/part_words.tsv: "Tổ", "Khu", "Số", "Ngõ"...), each word of each
     spelling, and the word before the number of a unit named with one ("Xuân Quang 2", "Hố Nai 3")."""
-    spellings = [*abbreviations.UNIT_TYPES, *(key for key, _ in abbreviations.type_keys())]
-    for _, canonical, variants in parts.rows():
-        spellings += [canonical, *variants.split(",")]
+    spellings = [*abbreviations.UNIT_TYPES, *(key for key, _ in abbreviations.type_keys()), *parts.spellings()]
     words = {w for spelling in spellings for w in spelling.lower().split()}
     for unit in gazetteer.all_units():
         if unit.name[-1:].isdigit():  # (a number ends the name where it has one: a cheap test first)
@@ -515,49 +513,24 @@ def _candidates(
     params: Params,
     exact: bool = False,
     word_start: bool = False,
+    postfix: bool = True,
 ) -> list[LevelMatch]:
     """Units of a group matched on the line just left of `end`, best first (`word_start`: only those that
     start at a written word), and, where an English type word ends at `end` ("Ben Nghe Ward", "Cau Giay
-    District", "Binh Phuoc Province"), those just left of it, with the type bonus it earns."""
-    ranked = _candidates_at(line, end, level, group_id, scheme, params, exact, word_start)
-    post = _postfix_before(line, end)
-    if post is None:
-        return ranked
-    extra = []
-    for m in _candidates_at(line, post[0], level, group_id, scheme, params, exact, word_start):
-        bonuses = [b for t in post[1] if (b := _type_bonus(t, m.entry, params)) is not None]
-        if bonuses:
-            extra.append(replace(m, gain=m.gain + max(bonuses)))
-    if not extra:
-        return ranked
-    return sorted([*ranked, *extra], key=lambda m: -m.gain)[: params.beam * params.ranked_beams]
-
-
-def _postfix_before(line: Prepared, end: int) -> tuple[int, tuple[str, ...]] | None:
-    """(start, types) of an English type word written as the word just before squeezed position `end`."""
-    if end <= 1 or not line.bound[end]:
-        return None
-    slot = ("post", end)
-    if slot not in line.memo:
-        i = end - 1
-        while i > 0 and not line.bound[i]:
-            i -= 1
-        types = abbreviations.postfix_types(line.text[line.pos[i] : line.pos[end - 1] + 1]) if i > 0 else ()
-        line.memo[slot] = (i, types) if types else None
-    return line.memo[slot]  # type: ignore[no-any-return]
-
-
-def _candidates_at(
-    line: Prepared,
-    end: int,
-    level: Level,
-    group_id: tuple[str, ...],
-    scheme: str,
-    params: Params,
-    exact: bool = False,
-    word_start: bool = False,
-) -> list[LevelMatch]:
-    """`_candidates` without the English type words after names."""
+    District", "Binh Phuoc Province"), those just left of it, with the type bonus it earns (`postfix=False`:
+    only the former)."""
+    post = _postfix_before(line, end) if postfix else None
+    if post is not None:
+        search = (level, group_id, scheme, params, exact, word_start)
+        ranked = _candidates(line, end, *search, postfix=False)
+        extra = []
+        for m in _candidates(line, post[0], *search, postfix=False):
+            bonuses = [b for t in post[1] if (b := _type_bonus(t, m.entry, params)) is not None]
+            if bonuses:
+                extra.append(replace(m, gain=m.gain + max(bonuses)))
+        if not extra:
+            return ranked
+        return sorted([*ranked, *extra], key=lambda m: -m.gain)[: params.beam * params.ranked_beams]
     if end <= 0:
         return []
     group = _group(match_index(scheme), group_id)
@@ -625,6 +598,20 @@ def _candidates_at(
                     best[slot] = match
     ranked = sorted(best.values(), key=lambda m: -m.gain)
     return ranked[: params.beam * params.ranked_beams]
+
+
+def _postfix_before(line: Prepared, end: int) -> tuple[int, tuple[str, ...]] | None:
+    """(start, types) of an English type word written as the word just before squeezed position `end`."""
+    if end <= 1 or not line.bound[end]:
+        return None
+    slot = ("post", end)
+    if slot not in line.memo:
+        i = end - 1
+        while i > 0 and not line.bound[i]:
+            i -= 1
+        types = abbreviations.postfix_types(line.text[line.pos[i] : line.pos[end - 1] + 1]) if i > 0 else ()
+        line.memo[slot] = (i, types) if types else None
+    return line.memo[slot]  # type: ignore[no-any-return]
 
 
 def ends_with_exact_province(line: Prepared, scheme: str = "legacy", params: Params = DEFAULT) -> bool:
@@ -859,9 +846,8 @@ def _numbered_keys() -> frozenset[str]:
     the free text's part words (Kp4, Tổ 5)."""
     numbered = {unit.type for unit in gazetteer.all_units() if unit.name.isdigit()}
     keys = {key for key, unit_type in abbreviations.type_keys() if unit_type in numbered}
-    for _, canonical, variants in parts.rows():
-        keys.update(squeeze(spelling) for spelling in [canonical, *variants.split(",")] if squeeze(spelling))
-    return frozenset(keys)
+    keys.update(squeeze(spelling) for spelling in parts.spellings())
+    return frozenset(key for key in keys if key)
 
 
 _ASIDE_WORDS = 4  # a remark in brackets between two units ("(cũ)", "(nay là Đông Hòa)") spans at most this many words

@@ -43,13 +43,23 @@ def rows() -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
+def _spellings(canonical: str, variants: str) -> list[str]:
+    """A row's canonical spelling and its abbreviations."""
+    return [canonical, *(v for v in variants.split(",") if v.strip())]
+
+
+@cache
+def spellings() -> tuple[str, ...]:
+    """Every spelling of every row (canonical and abbreviated), for tables built elsewhere from them."""
+    return tuple(spelling for _, canonical, variants in rows() for spelling in _spellings(canonical, variants))
+
+
 @cache
 def _table() -> dict[tuple[str, ...], list[_Word]]:
     """Folded token tuple -> the opening words it may be."""
     out: dict[tuple[str, ...], list[_Word]] = {}
     for label, canonical, variants in rows():
-        spellings = [canonical, *(v for v in variants.split(",") if v.strip())]
-        for spelling in spellings:
+        for spelling in _spellings(canonical, variants):
             key = tuple(fold(t) for t in spelling.lower().split())
             word = _Word(label, canonical.lower() if spelling == canonical else "", len(key))
             out.setdefault(key, []).append(word)
