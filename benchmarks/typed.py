@@ -14,11 +14,15 @@ Two sources, each reported on its own:
   ``noisy`` (those shapes mixed with a slip in one name, a level left out, lower case, doubled commas),
   ``scrambled`` (written the dev set's way: type words in any written form, glued or not, and up to two keyboard
   slips anywhere in the line, type words included: a stray letter or digit, a letter replaced, dropped or doubled),
-  ``english`` (the English type word after the name, before a number: "Ben Nghe Ward, District 1, Ho Chi Minh City").
+  ``english`` (the English type word after the name, before a number: "Ben Nghe Ward, District 1, Ho Chi Minh City"),
+  ``structure2025`` (addresses of the 2-level structure in force since 1 July 2025, ward and province only, typed,
+  dotted or without marks, with a street and a country). These are scored on unit codes, read with
+  ``scheme="2025"`` (the peer in its own 2025 mode): a former ward of the same name is the wrong unit.
 
     python benchmarks/typed.py [--seed 11] [--per-kind 80] [-v]
 
 Prints p/d/w accuracy per source for `vaddr.correct` and for `vietnamadminunits.parse_address(mode='LEGACY')`
+(`mode='FROM_2025'` on the ``structure2025`` kind, whose gold is the codes, "" for the district)
 (``pip install vietnamadminunits==1.0.4``), and the throughput of both.
 """
 
@@ -37,7 +41,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from vaddr import correct  # noqa: E402
-from vaddr.gazetteer import key, legacy  # noqa: E402
+from vaddr.gazetteer import current, key, legacy  # noqa: E402
 from vaddr.rules.text import strip_marks  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -290,13 +294,42 @@ def english_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str,
     return out
 
 
-def ours(text: str) -> tuple[str, str, str]:
+TYPE_LETTER_2025 = {"Phường": "P", "Xã": "X", "Đặc khu": "ĐK", "Tỉnh": "T", "Thành phố": "TP"}
+
+
+def structure2025_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:
+    """Wards of the 2025 structure with their province, the way addresses are written since 1 July 2025."""
+    g = current()
+    wards = [u for u in g.units(3) if u.current]
+    out = []
+    for w in rng.sample(wards, n):
+        p = g.get(w.parent)
+        r = rng.random()
+        if r < 0.4:
+            parts = [f"{w.type} {w.name}", f"{p.type} {p.name}"]
+        elif r < 0.7:
+            parts = [f"{TYPE_LETTER_2025[w.type]}. {w.name}", f"{TYPE_LETTER_2025[p.type]}. {p.name}"]
+        else:
+            parts = [w.name if rng.random() < 0.5 else f"{w.type} {w.name}", p.name]
+        head = rng.choice(["", f"{rng.randint(1, 300)} {rng.choice(['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi'])}, "])
+        text = head + ", ".join(parts) + rng.choice(["", "", ", Việt Nam"])
+        out.append((strip_marks(text) if rng.random() < 0.3 else text, (p.code, "", w.code), "structure2025"))
+    return out
+
+
+def ours(text: str, kind: str = "") -> tuple[str, str, str]:
+    if kind == "structure2025":  # codes of the 2025 units
+        a = correct(text, scheme="2025")
+        return tuple("" if (u := getattr(a, lv)) is None or u.inferred else u.code for lv in LEVELS)  # type: ignore[return-value]
     a = correct(text)
     return tuple("" if (u := getattr(a, lv)) is None or u.inferred else u.name for lv in LEVELS)  # type: ignore[return-value]
 
 
-def peer(parse_address, text: str) -> tuple[str, str, str]:
+def peer(parse_address, text: str, kind: str = "") -> tuple[str, str, str]:
     try:
+        if kind == "structure2025":
+            r = parse_address(text, mode="FROM_2025", level=2)
+            return (r.province_code or "", "", r.ward_code or "")
         r = parse_address(text, mode="LEGACY", level=3)
     except Exception:  # the peer raises on lines it cannot parse
         return ("", "", "")
@@ -320,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     cases += noisy_cases(rng, 2 * args.per_kind)
     cases += scrambled_cases(rng, 5 * args.per_kind)
     cases += english_cases(rng, args.per_kind)
+    cases += structure2025_cases(rng, args.per_kind)
     cases += [(t, g, "initials") for t, g in INITIAL_CASES]
     try:
         from vietnamadminunits import parse_address
@@ -331,12 +365,12 @@ def main(argv: list[str] | None = None) -> int:
     for i, (_, _, kind) in enumerate(cases):
         by_kind[kind].append(i)
     t0 = time.perf_counter()
-    mine = [ours(t) for t, _, _ in cases]
+    mine = [ours(t, kind) for t, _, kind in cases]
     my_rate = len(cases) / (time.perf_counter() - t0)
     theirs: list[tuple[str, str, str]] | None = None
     if parse_address is not None:
         t0 = time.perf_counter()
-        theirs = [peer(parse_address, t) for t, _, _ in cases]
+        theirs = [peer(parse_address, t, kind) for t, _, kind in cases]
         peer_rate = len(cases) / (time.perf_counter() - t0)
     print(f"{len(cases)} cases; p/d/w = names as written found (inferred units count as none)")
     print(f"{'kind':10} {'n':>4}   {'vaddr p/d/w':>20}   {'vietnamadminunits p/d/w':>24}")

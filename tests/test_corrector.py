@@ -179,8 +179,21 @@ def test_levels_not_written_are_inferred_from_the_unit_below() -> None:
     assert a.province is not None and a.province.inferred and a.province.name == "Cà Mau"
     assert a.province.span is None and a.province.text == ""
     assert not a.district.inferred and a.text == "Khóm 5 Tân Thành Thành Phố Cà Mau"  # the text is as written
-    b = correct("Ea Ktur Đắk Lắk")
-    assert b.district.name == "Cư Kuin" and b.district.inferred and not b.province.inferred
+    b = correct("Bến Nghé, Hồ Chí Minh")  # (no 2025 ward is named Bến Nghé: the legacy reading stands)
+    assert b.scheme == "legacy" and b.district.name == "1" and b.district.inferred and not b.province.inferred
+
+
+def test_a_ward_and_province_spelled_as_2025_units_are_read_in_that_structure() -> None:
+    # since 1 July 2025 a ward and its province are a complete address; read as a former ward of the same name
+    # with its district left out, it was converted to another ward ("Cửa Nam" -> "Văn Miếu - Quốc Tử Giám")
+    for scheme in ("legacy", "2025"):
+        a = correct("Số 1 Tràng Tiền, Phường Cửa Nam, Thành phố Hà Nội", scheme=scheme)
+        assert (a.scheme, a.district, a.ward.code) == ("2025", None, "00082")
+        assert a.text.startswith("Số 1 Tràng Tiền, Phường Cửa Nam,")
+    assert correct("Ea Ktur Đắk Lắk").scheme == "2025"
+    # a district written, or a ward read with edits, keeps the legacy reading
+    assert correct("Xã Tân Thành, Huyện Lai Vung, Tỉnh Đồng Tháp").scheme == "legacy"
+    assert correct("Ea Ktur Cư Kuin Đắk Lắk").district.name == "Cư Kuin"
     # nothing is inferred above a line that names no ward or district
     assert correct("Đắk Lắk").district is None
 

@@ -171,7 +171,14 @@ def read_legacy(db: sqlite3.Connection) -> tuple[dict[str, U], dict[str, U], dic
 
 def _mk(code: str, raw: str, typ: str, level: int, parent: str | None, raw_aliases: list[str]) -> U:
     name, aliases = split_name(raw)
-    return U(code, name, typ, level, parent, aliases, raw_aliases=raw_aliases)
+    return U(code, name, numbered_ward_type(name, typ), level, parent, aliases, raw_aliases=raw_aliases)
+
+
+def numbered_ward_type(name: str, typ: str) -> str:
+    """A ward named by a number is a Phường. The registry's updates of 2025 (and the final state built on them)
+    type two wards of Quận Phú Nhuận "Xã" (27046 "5", 27076 "15"), a clerical slip: no commune is named by a
+    number, and a district of that city has no communes."""
+    return "Phường" if typ == "Xã" and name.isdigit() else typ
 
 
 def read_current(db: sqlite3.Connection) -> tuple[dict[str, U], dict[str, str], dict[tuple[str, str], str]]:
@@ -369,6 +376,7 @@ def merge_history(units: dict[str, U], rows: list[dict[str, str]]) -> int:
         if raw.lower().startswith(typ.lower() + " "):  # a few names carry their type: "Thị Xã Mường Lay"
             raw = raw[len(typ) :].strip()
         name, aliases = split_name(raw)
+        typ = numbered_ward_type(name, typ)
         parents = [
             rec for f, la, rec in states.get(row["parent_code"], []) if f <= last and first <= la
         ]  # every state of the parent that overlaps this one, oldest first
@@ -484,6 +492,8 @@ Names are NFC with the tone placement of the official sources ("Hòa", "Thủy",
 words split off, numbers unpadded ("Phường 07" -> "7", alias "07"), the sources' disambiguation suffixes
 ("Hiệp Hòa (Thị trấn)") dropped. Other spellings (old tone placement, Đắk/Đăk/Đak, zero padding) and the
 sources' alias columns are kept as aliases; alias keys that no unit spells out are kept as ascii keys.
+One correction: a ward named by a number is typed "Phường" (both sources type Phú Nhuận's wards 5 and 15,
+codes 27046 and 27076, "Xã" after the registry's 2025 updates; no commune is named by a number).
 
 ## Licenses
 

@@ -83,8 +83,10 @@ def _readings(
 ) -> list[tuple[str, list[matcher.Parse], float]]:
     """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
 
-    Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district, the
-    legacy reading winning ties since most forms predate the reform.
+    Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district
+    announced by its type word, the legacy reading winning ties since most forms predate the reform. (A ward
+    read exactly in the 2025 structure pays no missing district there, so it wins against the legacy reading of
+    the same letters with the district left out: see `matcher._parse`.)
     """
     legacy = _ranked(line, "legacy", limit, params)
     dangling = _district_typed_as_ward(line, legacy[0])
@@ -140,11 +142,13 @@ def _best_reading(text: str, scheme: Scheme, params: Params) -> tuple[matcher.Pr
 
 
 def _settled_legacy(parse: matcher.Parse) -> bool:
-    """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
-    cannot explain the line better (its ward would have to match the same letters)."""
+    """A legacy reading whose district is written without an edit after its type word: the 2025 structure, which
+    has no districts, cannot explain the line better (its ward would have to match the same letters). Without the
+    type word it can: "Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt" are 2025 wards that hold a former district's
+    name."""
     return (
         _clean_chain(parse)
-        or any(m.level is Level.DISTRICT and m.edits == 0 for m in parse.matches)
+        or any(m.level is Level.DISTRICT and m.edits == 0 and m.type_word is not None for m in parse.matches)
         and len(parse.matches) >= 2
     )
 

@@ -432,7 +432,8 @@ def features(
         "code_margin": _cap(code_margin),
         "neg_unit_edits": -float(unit_edits),
         "neg_unknown_words": -float(unknown),
-        "levels": len(chosen_parse.matches) / 3.0,
+        # of the levels its structure has: province and ward are a complete address in the 2025 one
+        "levels": len(chosen_parse.matches) / (2.0 if scored[0][4] == "2025" else 3.0),
         "neg_changed": -changed / 10.0,
         "neg_restored": -max(0, restored - changed) / 10.0,
         "input_has_marks": float(fold(hyps[0].text) != hyps[0].text.lower()),

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from vaddr import gazetteer
 from vaddr.corrector.params import Params
@@ -114,6 +115,9 @@ def _capital_initials() -> dict[tuple[int, str], tuple[str, ...]]:
     return out
 
 
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}  # a name's closing number in Roman
+
+
 def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
     """All the keys a unit can be written as."""
     out = [(squeeze(unit.name), Entry(unit, unit.name))]
@@ -126,13 +130,18 @@ def _entries_for(unit: Unit) -> list[tuple[str, Entry]]:
         if alias == key and not alias.isdigit():
             continue  # a source's bare ascii key ("thongnong"): no spelling to print, the name covers it
         out.append((key, Entry(unit, alias, is_alias=True)))
+    *head, last = unit.name.split()
+    if head and last in _ROMAN:  # "Hải Châu I" is as often written "Hải Châu 1"
+        arabic = " ".join([*head, _ROMAN[last]])
+        out.append((squeeze(arabic), Entry(unit, arabic, is_alias=True)))
     for abbr in abbreviations.name_abbreviations(unit.name):
         key = squeeze(abbr)
         if len(key) <= 5:  # an initialism ("hcm", "brvt"): printed as written; a short one written as one word
             form = "word" if len(key) <= 3 else ""
             out.append((key, Entry(unit, abbr, exact_only=True, is_alias=True, form=form)))
-        else:  # a variant spelling ("dak lac", "sai gon"): printed as the official name
-            out.append((key, Entry(unit, unit.name, exact_only=True)))
+        else:  # a variant spelling ("dak lac"): printed as the official name; another name ("sai gon") as itself
+            other = abbreviations.other_name(key) if Levenshtein.distance(key, squeeze(unit.name)) > 2 else None
+            out.append((key, Entry(unit, other or unit.name, exact_only=True)))
     words = unit.name.replace("-", " ").split()
     level = Level.of_depth(unit.level)
     if len(words) >= 3 and level is not Level.WARD:

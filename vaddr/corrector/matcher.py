@@ -284,18 +284,33 @@ def _written_form(line: Prepared, start: int, end: int, form: str) -> bool:
     return True
 
 
-def _swallowed_type(line: Prepared, start: int, end: int, name: str, params: Params) -> float:
+def _swallowed_type(line: Prepared, start: int, end: int, entry: Entry, params: Params) -> float:
     """Penalty for a name span that contains a written type word the name itself does not contain as words
-    ("Huyện" read as Phú Yên, "Tỉnh" as Vinh), or that cuts through one ("T" + "hành Phố" read as Thạnh Phú)."""
+    ("Huyện" read as Phú Yên, "Tỉnh" as Vinh), or that cuts through one ("T" + "hành Phố" read as Thạnh Phú).
+    A type word written with other marks than the name's word pays once more for them: "Phường Láng" is rather
+    the 2025 ward Láng than ward Phương Canh ("Phương Mai" holds its "Phương")."""
     for lo, hi, _ in line.type_spans:
         if start <= lo and hi <= end:
-            written = " ".join(fold(line.text[line.pos[lo] : line.pos[hi - 1] + 1]).split())
-            if f" {written} " not in f" {name} ":
+            raw = line.text[line.pos[lo] : line.pos[hi - 1] + 1]
+            written = " ".join(fold(raw).split())
+            if f" {written} " not in f" {entry.folded} ":
                 # a span that is the type word and nothing else is no name at all ("Thành phố" is no Thạnh Phú)
                 return math.inf if (start, end) == (lo, hi) else params.type_inside
+            if not _marks_in_name(raw, entry.display):
+                return params.mark_cost  # (beyond the marks it pays as letters: a recognizer slips on marks too)
         if lo < start < hi or lo < end < hi:
             return params.type_inside
     return 0.0
+
+
+@lru_cache(maxsize=65536)
+def _marks_in_name(written: str, display: str) -> bool:
+    """Whether a written type word is in the name with the marks it was written with (True where it was written
+    without marks: nothing to compare)."""
+    if fold(written) == written.lower():
+        return True
+    words = " ".join(_marked_letters(w) for w in written.split())
+    return f" {words} " in f" {' '.join(_marked_letters(w) for w in display.split())} "
 
 
 def _swallowed_part(spans: tuple[tuple[int, int, str], ...], start: int, end: int, name: str, params: Params) -> float:
@@ -575,7 +590,7 @@ def _candidates(
             if entry.form and not _written_form(line, start, end, entry.form):
                 continue
             stale = 0.0 if entry.unit.current else params.not_current
-            inside = _swallowed_type(line, start, end, entry.folded, params) if line.type_spans else 0.0
+            inside = _swallowed_type(line, start, end, entry, params) if line.type_spans else 0.0
             if part_spans:
                 inside += _swallowed_part(part_spans, start, end, entry.folded, params)
             base = len(key) - params.edit_cost * edits - off - stale - inside
@@ -692,7 +707,22 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         p_score = prov.gain if prov else -params.skip_province
         p_end = prov.type_start if prov else n
         if scheme == "2025":
-            _extend_wards(line, scheme, prov, None, p_score - params.skip_district, p_end, parses, params, exact)
+            # the 2025 structure has no district: a ward read exactly (and typed as itself, if typed) is a
+            # complete address there, while its legacy reading lacks one ("Phường Cửa Nam, Hà Nội" names the 2025
+            # ward, not a former ward of that name with its district left out); any other ward pays for the level
+            # like a legacy one does
+            _extend_wards(
+                line,
+                scheme,
+                prov,
+                None,
+                p_score - params.skip_district,
+                p_end,
+                parses,
+                params,
+                exact,
+                refund=params.skip_district,
+            )
             continue
         vouched: list[LevelMatch] = []  # (see below: only read where no province anchors the district)
         if prov:
@@ -939,9 +969,11 @@ def _extend_wards(
     params: Params,
     exact: bool = False,
     exact_ward: bool = False,
+    refund: float = 0.0,
 ) -> None:
     """Add the parses that extend `prov`/`dist` with each ward candidate ending at `end`, and the one with no
-    ward (`exact_ward`: only wards read within one edit from a word start, and no parse without one)."""
+    ward (`exact_ward`: only wards read within one edit from a word start, and no parse without one; `refund`:
+    given back to a ward read without an edit, after its own type word if any)."""
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
@@ -975,7 +1007,8 @@ def _extend_wards(
         if slot in seen:
             continue
         seen.add(slot)
-        parses.append(Parse(score + ward.gain - penalty, (*upper, ward)))
+        exact = ward.edits == 0 and ward.type_word in (None, ward.entry.unit.type)  # (its own type word, if any)
+        parses.append(Parse(score + ward.gain - penalty + (refund if exact else 0.0), (*upper, ward)))
         if len(seen) == params.beam:
             break
     if not exact_ward and not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):

@@ -14,7 +14,7 @@ from functools import lru_cache
 from vaddr.corrector.matcher import LevelMatch, Parse, Prepared, slipped_type
 from vaddr.rules import abbreviations
 from vaddr.rules.restore import default_vocabulary
-from vaddr.rules.text import fold, has_vowel, title_case, to_new_style, to_old_style
+from vaddr.rules.text import fold, has_vowel, squeeze, title_case, to_new_style, to_old_style
 
 MARKED_SHARE = 0.5
 
@@ -51,7 +51,8 @@ def _name_text(written: str, m: LevelMatch) -> str:
     if "-" in shown and "-" not in written:
         shown = " ".join(shown.replace("-", " ").split())
     spaced_by_writer = any(ch.isupper() for ch in written)  # "Krông Ana"; in "hồ chiminh" OCR lost the case too
-    if m.edits == 0 and spaced_by_writer and " " in written.strip() and written.count(" ") != shown.count(" "):
+    respaced = written.count(" ") != shown.count(" ") and squeeze(written) == squeeze(shown)  # the same letters
+    if m.edits == 0 and spaced_by_writer and " " in written.strip() and respaced:
         letters = iter(ch for ch in shown if ch.isalnum())
         rebuilt = []
         for ch in written:

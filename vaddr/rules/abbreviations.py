@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal, cast, get_args
 
-from .text import fold, squeeze
+from .text import fold, squeeze, title_case
 
 __all__ = [
     "UNIT_TYPES",
@@ -32,6 +32,7 @@ __all__ = [
     "type_keys",
     "type_level",
     "name_abbreviations",
+    "other_name",
     "repair_type_word",
 ]
 
@@ -286,6 +287,28 @@ def name_abbreviations(name: str) -> tuple[str, ...]:
     The name is compared squeezed, so "Bà Rịa - Vũng Tàu" and "Bà Rịa Vũng Tàu" both find "brvt".
     """
     return _name_abbrs().get(squeeze(name), ())
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> dict[str, str]:
+    """Squeezed key -> spelling with marks, for the names of `name` rows written with marks in the table."""
+    text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        kind, _, _, variants = (line.split("\t") + ["", "", "", ""])[:4]
+        if kind != "name":
+            continue
+        for v in variants.split(","):
+            v = v.strip()
+            if fold(v) != v.lower():
+                out.setdefault(squeeze(v), title_case(v))
+    return out
+
+
+def other_name(key: str) -> str | None:
+    """The spelling with marks of a listed name that is not the unit's own ("saigon" -> "Sài Gòn"), if the table
+    gives one: printed as the writer's word, never as the official name spelled over its letters."""
+    return _other_names().get(key)
 
 
 def repair_type_word(text: str, slipped: str | None = None) -> str:
