@@ -142,13 +142,16 @@ def _best_reading(text: str, scheme: Scheme, params: Params) -> tuple[matcher.Pr
 
 
 def _settled_legacy(parse: matcher.Parse) -> bool:
-    """A legacy reading whose district is written without an edit after its type word: the 2025 structure, which
-    has no districts, cannot explain the line better (its ward would have to match the same letters). Without the
-    type word it can: "Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt" are 2025 wards that hold a former district's
-    name."""
+    """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
+    cannot explain the line better (its ward would have to match the same letters). Unless the district is written
+    without its type word and its name is part of a 2025 ward's: "Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt"
+    are 2025 wards."""
     return (
         _clean_chain(parse)
-        or any(m.level is Level.DISTRICT and m.edits == 0 and m.type_word is not None for m in parse.matches)
+        or any(
+            m.level is Level.DISTRICT and m.edits == 0 and (m.type_word is not None or not matcher.inside_2025_ward(m))
+            for m in parse.matches
+        )
         and len(parse.matches) >= 2
     )
 

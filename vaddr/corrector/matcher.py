@@ -758,6 +758,26 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
     return parses[:limit]
 
 
+def inside_2025_ward(m: LevelMatch) -> bool:
+    """Whether a district's name is part of a longer 2025 ward's name ("Hoa Lư" in Nam Hoa Lư, "Đà Lạt" in
+    Xuân Hương - Đà Lạt): only then can the 2025 reading explain the same letters better."""
+    key = squeeze(m.entry.display)
+    return key in _2025_name_parts()
+
+
+@lru_cache(maxsize=1)
+def _2025_name_parts() -> frozenset[str]:
+    """Every run of whole words of a 2025 ward's squeezed name, but the whole name."""
+    out: set[str] = set()
+    for group in match_index("2025").wards_of_province.values():
+        for entries in group.entries:
+            for entry in entries:
+                words = entry.folded.split()
+                n = len(words)
+                out.update("".join(words[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n)
+    return frozenset(out)
+
+
 def _lone_district(m: LevelMatch, params: Params) -> bool:
     """A district that stands with no province: clean evidence on its own, or announced by a district type
     word ("H. Lý Nyân", "Q6") and read with at most one edit."""
