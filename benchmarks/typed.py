@@ -15,9 +15,11 @@ Two sources, each reported on its own:
   ``scrambled`` (written the dev set's way: type words in any written form, glued or not, and up to two keyboard
   slips anywhere in the line, type words included: a stray letter or digit, a letter replaced, dropped or doubled),
   ``english`` (the English type word after the name, before a number: "Ben Nghe Ward, District 1, Ho Chi Minh City"),
-  ``structure2025`` (addresses of the 2-level structure in force since 1 July 2025, ward and province only, typed,
-  dotted or without marks, with a street and a country). These are scored on unit codes, read with
-  ``scheme="2025"`` (the peer in its own 2025 mode): a former ward of the same name is the wrong unit.
+  ``structure2025`` (addresses of the 2-level structure in force since 1 July 2025, ward and province, typed,
+  dotted or without marks, with a street and a country, a quarter of the typed ones with the former district of
+  the ward's area between them where the ward's name is new there: "Phường Sài Gòn, Quận 1, TP. Hồ Chí Minh").
+  These are scored on unit codes, read with ``scheme="2025"`` (the peer in its own 2025 mode): a former ward of
+  the same name is the wrong unit.
 
     python benchmarks/typed.py [--seed 11] [--per-kind 80] [-v]
 
@@ -41,7 +43,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from vaddr import correct  # noqa: E402
-from vaddr.gazetteer import current, key, legacy  # noqa: E402
+from vaddr.gazetteer import current, former_districts, key, legacy  # noqa: E402
 from vaddr.rules.text import strip_marks  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -297,6 +299,10 @@ def english_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str,
 TYPE_LETTER_2025 = {"Phường": "P", "Xã": "X", "Đặc khu": "ĐK", "Tỉnh": "T", "Thành phố": "TP"}
 
 
+def _ward_keys(district: str) -> set[str]:
+    return {key(u.name) for u in legacy().children(district)}
+
+
 def structure2025_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str, str, str], str]]:
     """Wards of the 2025 structure with their province, the way addresses are written since 1 July 2025."""
     g = current()
@@ -311,6 +317,12 @@ def structure2025_cases(rng: random.Random, n: int) -> list[tuple[str, tuple[str
             parts = [f"{TYPE_LETTER_2025[w.type]}. {w.name}", f"{TYPE_LETTER_2025[p.type]}. {p.name}"]
         else:
             parts = [w.name if rng.random() < 0.5 else f"{w.type} {w.name}", p.name]
+        # the district of its area, out of the 3-level habit, where the ward's name is new there (else the line
+        # also reads as a former ward of that name with its district: an old address, equally right)
+        former = [c for c in sorted(former_districts(w.code)) if key(w.name) not in _ward_keys(c)]
+        if former and r < 0.7 and rng.random() < 0.25:
+            d = legacy().get(rng.choice(former))
+            parts.insert(1, f"{d.type} {d.name}" if r < 0.4 else f"{TYPE_LETTER[d.type]}. {d.name}")
         head = rng.choice(["", f"{rng.randint(1, 300)} {rng.choice(['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi'])}, "])
         text = head + ", ".join(parts) + rng.choice(["", "", ", Việt Nam"])
         out.append((strip_marks(text) if rng.random() < 0.3 else text, (p.code, "", w.code), "structure2025"))

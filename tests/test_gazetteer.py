@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from vaddr.gazetteer import Conversion, Unit, canonical, current, key, legacy, to_2025
+from vaddr.gazetteer import Conversion, Unit, canonical, current, former_districts, key, legacy, to_2025
 
 
 def _current(units):
@@ -172,3 +172,10 @@ def test_every_legacy_unit_converts():
 
 def test_loaded_once():
     assert legacy() is legacy() and current() is current()
+
+
+def test_former_districts_of_a_2025_ward() -> None:
+    # Phường Sài Gòn took over Bến Nghé (and others) of Quận 1; Phường Thủ Đức wards of the former city Thủ Đức
+    assert "760" in former_districts("26740")
+    assert "769" in former_districts("26824")
+    assert former_districts("no such code") == frozenset()

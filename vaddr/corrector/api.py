@@ -99,7 +99,7 @@ def _readings(
             key=lambda p: -p.score,
         )
     readings = [("legacy", legacy, 0.0)]
-    if scheme == "2025" or dangling or not _settled_legacy(legacy[0]):
+    if scheme == "2025" or dangling or not _settled_legacy(line, legacy[0]):
         readings.append(("2025", _ranked(line, "2025", limit, params), params.tie_2025))
     return readings
 
@@ -141,18 +141,28 @@ def _best_reading(text: str, scheme: Scheme, params: Params) -> tuple[matcher.Pr
     return found[1], found[2], found[3]
 
 
-def _settled_legacy(parse: matcher.Parse) -> bool:
+def _settled_legacy(line: matcher.Prepared, parse: matcher.Parse) -> bool:
     """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
     cannot explain the line better (its ward would have to match the same letters). Unless the district is written
-    without its type word and its name is part of a 2025 ward's: "Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt"
-    are 2025 wards."""
-    return (
-        _clean_chain(parse)
-        or any(
-            m.level is Level.DISTRICT and m.edits == 0 and (m.type_word is not None or not matcher.inside_2025_ward(m))
-            for m in parse.matches
-        )
-        and len(parse.matches) >= 2
+    without its type word and its name is part of a 2025 ward's ("Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt"
+    are 2025 wards), or no ward was read while a ward's type word stands before the district ("Phường Sài Gòn,
+    Quận 1, TP HCM": a 2025 ward, and the district out of habit)."""
+    if _clean_chain(parse):
+        return True
+    district = next((m for m in parse.matches if m.level is Level.DISTRICT), None)
+    if district is None or district.edits or len(parse.matches) < 2:
+        return False
+    if district.type_word is None and matcher.inside_2025_ward(district):
+        return False
+    return any(m.level is Level.WARD for m in parse.matches) or not _ward_typed_before(line, district.type_start)
+
+
+def _ward_typed_before(line: matcher.Prepared, start: int) -> bool:
+    """Whether a ward's type word ("Phường", "P.", "Xã") is written before squeezed position `start`."""
+    words = line.text[: line.pos[start]].split()
+    return any(
+        (found := abbreviations.unit_type_of(words, i)) is not None and matcher.ward_only_type(found.type)
+        for i in range(len(words))
     )
 
 

@@ -723,6 +723,8 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
                 exact,
                 refund=params.skip_district,
             )
+            if prov is not None and not exact:
+                _before_former_district(line, prov, p_score, p_end, parses, params)
             continue
         vouched: list[LevelMatch] = []  # (see below: only read where no province anchors the district)
         if prov:
@@ -756,6 +758,34 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
             _extend_wards(line, scheme, prov, dist, d_score, d_end, parses, params, exact, exact_ward=weak)
     parses.sort(key=lambda p: -p.score)
     return parses[:limit]
+
+
+def _before_former_district(
+    line: Prepared, prov: LevelMatch, score: float, end: int, parses: list[Parse], params: Params
+) -> None:
+    """Add the 2025 parses whose ward, written with its own type word, stands before a district of the 3-level
+    structure written exactly between it and the province ("Phường Sài Gòn, Quận 1, TP HCM": the writers' habit
+    of the 3-level years). The district's words stay in the line as written; the ward is read within one edit,
+    and gains `skip_district` where the district is one its area was part of (`gazetteer.former_districts`)."""
+    code = prov.entry.unit.code.split("~")[0]
+    for old in _candidates(line, end, Level.DISTRICT, ("da",), "legacy", params, exact=True, word_start=True):
+        if not line.bound[old.type_start] or _province_2025(old.entry.unit.parent or "") != code:
+            continue
+        for ward in _candidates(line, old.type_start, Level.WARD, ("wp", prov.entry.unit.code), "2025", params):
+            if ward.edits <= 1 and ward.type_word == ward.entry.unit.type and line.bound[ward.type_start]:
+                # the ward of that district's area: the district written agrees with it, and counts as a level
+                agrees = old.entry.unit.code in gazetteer.former_districts(ward.entry.unit.code)
+                gain = ward.gain + params.skip_district * (agrees - (ward.edits > 0))
+                parses.append(Parse(score + gain, (prov, ward)))
+
+
+@lru_cache(maxsize=256)
+def _province_2025(legacy_code: str) -> str | None:
+    """The 2025 province a legacy province became (None for a code that is no province)."""
+    try:
+        return gazetteer.to_2025(province_code=legacy_code.split("~")[0]).province.code
+    except (KeyError, ValueError):
+        return None
 
 
 def inside_2025_ward(m: LevelMatch) -> bool:

@@ -27,7 +27,18 @@ from importlib import resources
 
 from vaddr.gazetteer._text import canonical, key
 
-__all__ = ["Conversion", "Gazetteer", "Unit", "canonical", "current", "key", "legacy", "successor", "to_2025"]
+__all__ = [
+    "Conversion",
+    "Gazetteer",
+    "Unit",
+    "canonical",
+    "current",
+    "former_districts",
+    "key",
+    "legacy",
+    "successor",
+    "to_2025",
+]
 
 
 def _read_data(fname: str) -> str:
@@ -156,6 +167,24 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]], d
         else:
             successor[old] = new
     return provinces, wards, successor
+
+
+@cache
+def _former_districts() -> dict[str, frozenset[str]]:
+    provinces, wards, _ = _tables()
+    old = legacy()
+    out: dict[str, set[str]] = {}
+    for code, (target, alts) in wards.items():
+        if code in old and (district := old.get(code).parent):
+            for new in (target, *alts):
+                out.setdefault(new, set()).add(district)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def former_districts(ward_code: str) -> frozenset[str]:
+    """Codes of the legacy districts whose wards a 2025 ward took over (from the conversion table), so that a
+    2025 ward written with the district of its area ("Phường Sài Gòn, Quận 1") is known to agree with it."""
+    return _former_districts().get(ward_code, frozenset())
 
 
 def successor(code: str) -> str | None:
