@@ -83,9 +83,9 @@ def _readings(
 ) -> list[tuple[str, list[matcher.Parse], float]]:
     """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
 
-    Legacy first; the 2025 units (ward + province) too unless the legacy reading has an edit-free district
-    announced by its type word, the legacy reading winning ties since most forms predate the reform. (A ward
-    read exactly in the 2025 structure pays no missing district there, so it wins against the legacy reading of
+    Legacy first; the 2025 units (ward + province) too unless the legacy reading is settled (`_settled_legacy`),
+    the legacy reading winning ties since most forms predate the reform. (A ward
+    read within one edit in the 2025 structure pays no missing district there, so it wins against the legacy reading of
     the same letters with the district left out: see `matcher._parse`.)
     """
     legacy = _ranked(line, "legacy", limit, params)
@@ -154,15 +154,16 @@ def _settled_legacy(line: matcher.Prepared, parse: matcher.Parse) -> bool:
         return False
     if district.type_word is None and matcher.inside_2025_ward(district):
         return False
-    return any(m.level is Level.WARD for m in parse.matches) or not _ward_typed_before(line, district.type_start)
+    exact_ward = any(m.level is Level.WARD and m.edits == 0 for m in parse.matches)
+    return exact_ward or not _ward_typed_before(line, district.type_start)
 
 
 def _ward_typed_before(line: matcher.Prepared, start: int) -> bool:
-    """Whether a ward's type word ("Phường", "P.", "Xã") is written before squeezed position `start`."""
-    words = line.text[: line.pos[start]].split()
+    """Whether a ward's type word ("Phường", "P.", "F.", "Xã") is written before squeezed position `start`, as the
+    matcher reads type words (glued and dotted ones too: "P.Sài Gòn")."""
     return any(
-        (found := abbreviations.unit_type_of(words, i)) is not None and matcher.ward_only_type(found.type)
-        for i in range(len(words))
+        line.bound[i] and any(matcher.ward_only_type(t) for _, t in matcher.type_words_before(line, i))
+        for i in range(1, start)
     )
 
 

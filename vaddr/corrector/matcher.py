@@ -707,10 +707,10 @@ def _parse(line: Prepared, scheme: str, limit: int, params: Params, exact: bool)
         p_score = prov.gain if prov else -params.skip_province
         p_end = prov.type_start if prov else n
         if scheme == "2025":
-            # the 2025 structure has no district: a ward read exactly (and typed as itself, if typed) is a
-            # complete address there, while its legacy reading lacks one ("Phường Cửa Nam, Hà Nội" names the 2025
+            # the 2025 structure has no district: a ward read within one edit (and typed as itself, if typed) is
+            # a complete address there, while its legacy reading lacks one ("Phường Cửa Nam, Hà Nội" names the 2025
             # ward, not a former ward of that name with its district left out); any other ward pays for the level
-            # like a legacy one does
+            # like a legacy one does (two edits: "N/dong Doa" is rather the district Đống Đa than ward Dương Hòa)
             _extend_wards(
                 line,
                 scheme,
@@ -765,18 +765,20 @@ def _before_former_district(
 ) -> None:
     """Add the 2025 parses whose ward, written with its own type word, stands before a district of the 3-level
     structure written exactly between it and the province ("Phường Sài Gòn, Quận 1, TP HCM": the writers' habit
-    of the 3-level years). The district's words stay in the line as written; the ward is read within one edit,
-    and gains `skip_district` where the district is one its area was part of (`gazetteer.former_districts`)."""
+    of the 3-level years). Only a district the ward's area was part of (`gazetteer.former_districts`) counts, with
+    the gain it would have in a legacy reading ("Phường Sài Gòn, Quận 3" is no such address: the legacy reading
+    stands); its words stay in the line as written. The ward is read within one edit."""
     code = prov.entry.unit.code.split("~")[0]
     for old in _candidates(line, end, Level.DISTRICT, ("da",), "legacy", params, exact=True, word_start=True):
         if not line.bound[old.type_start] or _province_2025(old.entry.unit.parent or "") != code:
             continue
         for ward in _candidates(line, old.type_start, Level.WARD, ("wp", prov.entry.unit.code), "2025", params):
-            if ward.edits <= 1 and ward.type_word == ward.entry.unit.type and line.bound[ward.type_start]:
-                # the ward of that district's area: the district written agrees with it, and counts as a level
-                agrees = old.entry.unit.code in gazetteer.former_districts(ward.entry.unit.code)
-                gain = ward.gain + params.skip_district * (agrees - (ward.edits > 0))
-                parses.append(Parse(score + gain, (prov, ward)))
+            typed = ward.type_word == ward.entry.unit.type and line.bound[ward.type_start]
+            # only a ward of that district's area: the district then explains its letters as in a legacy reading
+            if typed and ward.edits <= 1 and old.entry.unit.code in gazetteer.former_districts(ward.entry.unit.code):
+                parses.append(
+                    Parse(score + ward.gain + old.gain - params.skip_district * (ward.edits > 0), (prov, ward))
+                )
 
 
 @lru_cache(maxsize=256)
@@ -1023,7 +1025,7 @@ def _extend_wards(
 ) -> None:
     """Add the parses that extend `prov`/`dist` with each ward candidate ending at `end`, and the one with no
     ward (`exact_ward`: only wards read within one edit from a word start, and no parse without one; `refund`:
-    given back to a ward read without an edit, after its own type word if any)."""
+    given back to a ward read within one edit, after its own type word if any)."""
     upper = tuple(m for m in (prov, dist) if m is not None)
     wards: list[tuple[LevelMatch, float]] = []
     if dist is not None:
@@ -1057,8 +1059,8 @@ def _extend_wards(
         if slot in seen:
             continue
         seen.add(slot)
-        exact = ward.edits == 0 and ward.type_word in (None, ward.entry.unit.type)  # (its own type word, if any)
-        parses.append(Parse(score + ward.gain - penalty + (refund if exact else 0.0), (*upper, ward)))
+        as_written = ward.edits <= 1 and ward.type_word in (None, ward.entry.unit.type)  # (its own type, if any)
+        parses.append(Parse(score + ward.gain - penalty + (refund if as_written else 0.0), (*upper, ward)))
         if len(seen) == params.beam:
             break
     if not exact_ward and not (len(upper) == 1 and upper[0].edits >= params.lone_province_edits):

@@ -171,7 +171,7 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]], d
 
 @cache
 def _former_districts() -> dict[str, frozenset[str]]:
-    provinces, wards, _ = _tables()
+    _, wards, _ = _tables()
     old = legacy()
     out: dict[str, set[str]] = {}
     for code, (target, alts) in wards.items():
