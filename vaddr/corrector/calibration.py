@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from vaddr import gazetteer
 from vaddr.corrector import posteriors
 from vaddr.corrector.index import match_index
 from vaddr.corrector.matcher import prepare
@@ -360,16 +361,49 @@ def _unit_ratio(address: Address, line: Any, parse: Any, log_probs: np.ndarray, 
 def _ward_homonyms(parse: Any, scheme: str) -> int:
     """How many units of the province bear the matched ward's name, when no district is matched to tell them
     apart ("Phường 6, TP HCM": one of 13 wards): the pick among them is a guess, whatever the other signals say,
-    so the ward's confidence (and that of the district inferred from it) is divided by this count."""
+    so the ward's confidence (and that of the district inferred from it) is divided by this count. A 2025 ward
+    counts the other wards its former namesakes became (`_former_namesakes`). The line's own confidence is not
+    divided: its text is the same whichever unit it names."""
     matched = {_depth(m.level): m for m in parse.matches}
     ward, province = matched.get(3), matched.get(1)
     if ward is None or province is None or 2 in matched:
         return 1
+    key = squeeze(ward.entry.display)
     group = match_index(scheme).wards_of_province.get(province.entry.unit.code)
-    idx = None if group is None else group.index_of(squeeze(ward.entry.display))
+    idx = None if group is None else group.index_of(key)
     if group is None or idx is None:
         return 1
-    return max(1, len({e.unit.code.split("~")[0] for e in group.entries[idx]}))
+    count = max(1, len({e.unit.code.split("~")[0] for e in group.entries[idx]}))
+    if scheme == "2025":  # ... and former wards of that name, which the line may name if written before the reform
+        count += _former_namesakes(province.entry.unit.code, key, ward.entry.unit.code)
+    return count
+
+
+@lru_cache(maxsize=4096)
+def _former_namesakes(province: str, key: str, ward: str) -> int:
+    """How many other 2025 wards the former wards named `key` (final legacy state) of the provinces that became
+    `province` were converted to: "Phường Cửa Nam, Hà Nội" is the 2025 ward Cửa Nam if written since the reform,
+    and the former ward Cửa Nam (now in Văn Miếu - Quốc Tử Giám) if written before."""
+    legacy = match_index("legacy")
+    targets: set[str] = set()
+    for code, group in legacy.wards_of_province.items():
+        idx = group.index_of(key)
+        if idx is None or _province_2025(code) != province:
+            continue
+        for entry in group.entries[idx]:
+            if entry.unit.current:
+                new = gazetteer.to_2025(ward_code=entry.unit.code).ward
+                if new is not None and new.code != ward:
+                    targets.add(new.code)
+    return len(targets)
+
+
+@lru_cache(maxsize=256)
+def _province_2025(code: str) -> str | None:
+    try:
+        return gazetteer.to_2025(province_code=code).province.code
+    except (KeyError, ValueError):
+        return None
 
 
 def features(
