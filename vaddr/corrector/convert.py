@@ -37,8 +37,6 @@ def to_2025(address: Address, *, tone: str = "auto", case: str = "title") -> Add
     if conv.ward is not None:
         ward = _unit(Level.WARD, conv.ward, source.score, ward_text(conv.ward))
         parts.append(ward.text)
-    else:  # no new ward to name: the units written below the province stay as written, never dropped
-        parts += [u.text for u in (address.ward, address.district) if u is not None and u.text]
     parts.append(province_text)
     province = _unit(Level.PROVINCE, conv.province, source.score, province_text)
     head = " ".join(parts[:-1])
