@@ -84,9 +84,9 @@ def _readings(
     """The line read in each structure worth trying: (structure, ranked parses, tie bonus).
 
     Legacy first; the 2025 units (ward + province) too unless the legacy reading is settled (`_settled_legacy`),
-    the legacy reading winning ties since most forms predate the reform. (A ward
-    read within one edit in the 2025 structure pays no missing district there, so it wins against the legacy reading of
-    the same letters with the district left out: see `matcher._parse`.)
+    the legacy reading winning ties since most forms predate the reform. (A ward read within one edit in the 2025
+    structure pays no missing district there, so it wins against the legacy reading of the same letters with the
+    district left out: see `matcher._parse`.)
     """
     legacy = _ranked(line, "legacy", limit, params)
     dangling = _district_typed_as_ward(line, legacy[0])
@@ -145,8 +145,8 @@ def _settled_legacy(line: matcher.Prepared, parse: matcher.Parse) -> bool:
     """A legacy reading whose district is written without an edit: the 2025 structure, which has no districts,
     cannot explain the line better (its ward would have to match the same letters). Unless the district is written
     without its type word and its name is part of a 2025 ward's ("Phường Nam Hoa Lư" and "Xuân Hương - Đà Lạt"
-    are 2025 wards), or no ward was read while a ward's type word stands before the district ("Phường Sài Gòn,
-    Quận 1, TP HCM": a 2025 ward, and the district out of habit)."""
+    are 2025 wards), or no ward was read exactly while a ward's type word stands before the district ("Phường Sài
+    Gòn, Quận 1, TP HCM": a 2025 ward, and the district out of habit)."""
     if _clean_chain(parse):
         return True
     district = next((m for m in parse.matches if m.level is Level.DISTRICT), None)

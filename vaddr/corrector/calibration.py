@@ -46,7 +46,7 @@ from rapidfuzz.distance import Levenshtein
 from vaddr import gazetteer
 from vaddr.corrector import posteriors
 from vaddr.corrector.index import match_index
-from vaddr.corrector.matcher import prepare
+from vaddr.corrector.matcher import prepare, province_2025
 from vaddr.corrector.tidy import tail
 from vaddr.corrector.words import unknown_words
 from vaddr.rules.text import fold, normalize, squeeze
@@ -388,7 +388,7 @@ def _former_namesakes(province: str, key: str, ward: str) -> int:
     targets: set[str] = set()
     for code, group in legacy.wards_of_province.items():
         idx = group.index_of(key)
-        if idx is None or _province_2025(code) != province:
+        if idx is None or province_2025(code) != province:
             continue
         for entry in group.entries[idx]:
             if entry.unit.current:
@@ -396,14 +396,6 @@ def _former_namesakes(province: str, key: str, ward: str) -> int:
                 if new is not None and new.code != ward:
                     targets.add(new.code)
     return len(targets)
-
-
-@lru_cache(maxsize=256)
-def _province_2025(code: str) -> str | None:
-    try:
-        return gazetteer.to_2025(province_code=code).province.code
-    except (KeyError, ValueError):
-        return None
 
 
 def features(

@@ -770,7 +770,7 @@ def _before_former_district(
     stands); its words stay in the line as written. The ward is read within one edit."""
     code = prov.entry.unit.code.split("~")[0]
     for old in _candidates(line, end, Level.DISTRICT, ("da",), "legacy", params, exact=True, word_start=True):
-        if not line.bound[old.type_start] or _province_2025(old.entry.unit.parent or "") != code:
+        if not line.bound[old.type_start] or province_2025(old.entry.unit.parent or "") != code:
             continue
         for ward in _candidates(line, old.type_start, Level.WARD, ("wp", prov.entry.unit.code), "2025", params):
             typed = ward.type_word == ward.entry.unit.type and line.bound[ward.type_start]
@@ -782,7 +782,7 @@ def _before_former_district(
 
 
 @lru_cache(maxsize=256)
-def _province_2025(legacy_code: str) -> str | None:
+def province_2025(legacy_code: str) -> str | None:
     """The 2025 province a legacy province became (None for a code that is no province)."""
     try:
         return gazetteer.to_2025(province_code=legacy_code.split("~")[0]).province.code
