@@ -86,15 +86,23 @@ def _levels(text: str) -> tuple[Level, ...]:
 
 
 @cache
+def _table_rows() -> tuple[tuple[str, str, str, str], ...]:
+    """The rows of data/abbreviations.tsv as written: (kind, canonical, info, variants)."""
+    text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, canonical, info, variants = line.split("\t")
+            rows.append((kind, canonical, info, variants))
+    return tuple(rows)
+
+
+@cache
 def _tables() -> tuple[dict[tuple[str, ...], list[_Row]], dict[str, tuple[Level, ...]], int]:
     index: dict[tuple[str, ...], list[_Row]] = {}
     levels: dict[str, tuple[Level, ...]] = {}
     max_n = 1
-    text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, canonical, info, variants = line.split("\t")
+    for kind, canonical, info, variants in _table_rows():
         if kind == "type":
             lv = info.partition(":")[0]  # after the colon: the output abbreviation (no runtime reader)
             levels[canonical] = _levels(lv)
@@ -292,10 +300,8 @@ def name_abbreviations(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _other_names() -> dict[str, str]:
     """Squeezed key -> spelling with marks, for the names of `name` rows written with marks in the table."""
-    text = resources.files(__package__).joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
     out: dict[str, str] = {}
-    for line in text.splitlines():
-        kind, _, _, variants = (line.split("\t") + ["", "", "", ""])[:4]
+    for kind, _, _, variants in _table_rows():
         if kind != "name":
             continue
         for v in variants.split(","):
